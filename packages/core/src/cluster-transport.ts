@@ -1,0 +1,89 @@
+import type { HttpLibrary, RequestContext, ResponseBody, ResponseContext } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
+import type { RateLimiter } from './cluster-rate-limiter.ts';
+
+type ClientNode = typeof import('@kubernetes/client-node');
+export type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+/** Counters of what went over the wire, for logs and the bench. */
+export interface TransportStats {
+  /** HTTP requests sent (every try counts). */
+  requests: number;
+  /** Answers by status code. */
+  byStatus: Record<number, number>;
+  /** Tries that got no answer (refused, reset, timed out). */
+  noAnswer: number;
+  /** Most requests in flight at once. */
+  peakInFlight: number;
+}
+
+export interface Transport {
+  /** Plug into client-node's `createConfiguration({ httpApi })`. */
+  httpApi: HttpLibrary;
+  stats: TransportStats;
+  close(): Promise<void>;
+}
+
+/**
+ * The one HTTP path of a cluster client, under client-node's generated APIs:
+ * - one connection pool: client-node 2.x builds a fresh undici Agent for every request (in
+ *   `KubeConfig.applySecurityAuthentication`), which defeats keep-alive and costs a TLS handshake per call;
+ *   we send every request through one Agent built the same way, once (undici keeps connections alive);
+ * - at most `concurrency` requests in flight (p-limit) and a QPS limit, shared by every call of the client;
+ * - a timeout per request, covering the body as well as the headers; the body is read inside the slot.
+ */
+export function createTransport(
+  k8s: ClientNode,
+  options: {
+    dispatcher: Dispatcher | undefined;
+    concurrency: number;
+    limiter: RateLimiter;
+    requestTimeoutMs: number;
+  },
+): Transport {
+  const inner = new k8s.IsomorphicFetchHttpLibrary();
+  const limit = pLimit(Math.max(1, Math.floor(options.concurrency)));
+  const stats: TransportStats = { requests: 0, byStatus: {}, noAnswer: 0, peakInFlight: 0 };
+  const { dispatcher, limiter, requestTimeoutMs } = options;
+  let inFlight = 0;
+
+  const send = (ctx: RequestContext): Promise<ResponseContext> =>
+    limit(async () => {
+      const callerSignal = ctx.getSignal();
+      await limiter.acquire(callerSignal);
+      if (dispatcher !== undefined) ctx.setDispatcher(dispatcher);
+      const timeout = AbortSignal.timeout(requestTimeoutMs);
+      ctx.setSignal(callerSignal === undefined ? timeout : AbortSignal.any([callerSignal, timeout]));
+      stats.requests++;
+      inFlight++;
+      stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
+      try {
+        const response = await inner.send(ctx).toPromise();
+        const text = await response.body.text();
+        stats.byStatus[response.httpStatusCode] = (stats.byStatus[response.httpStatusCode] ?? 0) + 1;
+        return new k8s.ResponseContext(response.httpStatusCode, response.headers, bufferedBody(text));
+      } catch (e) {
+        stats.noAnswer++;
+        throw e;
+      } finally {
+        inFlight--;
+      }
+    });
+
+  return {
+    httpApi: k8s.wrapHttpLibrary({ send }),
+    stats,
+    async close() {
+      limit.clearQueue();
+      if (dispatcher !== undefined) await dispatcher.destroy();
+    },
+  };
+}
+
+function bufferedBody(text: string): ResponseBody {
+  return {
+    text: async () => text,
+    binary: async () => Buffer.from(text),
+    stream: () => null,
+  };
+}
