@@ -11,3 +11,5 @@ export * from './efs-directory.ts';
 export * from './file-lock.ts';
 export * from './volumes-report.ts';
 export * from './replication.ts';
+export * from './render.ts';
+export * from './plan.ts';

@@ -58,11 +58,9 @@ function dnsLabel(description: string) {
 
 export const labelKeySchema = z.string().max(316).regex(labelKeyRe);
 export const labelValueSchema = z.string().max(LABEL_VALUE_MAX).regex(labelValueRe);
-export const labelsSchema = z
-  .record(labelKeySchema, labelValueSchema)
-  .meta({
-    description: 'Kubernetes labels: qualified-name keys ([prefix/]name), string values of ≤ 63 characters.',
-  });
+export const labelsSchema = z.record(labelKeySchema, labelValueSchema).meta({
+  description: 'Kubernetes labels: qualified-name keys ([prefix/]name), string values of ≤ 63 characters.',
+});
 
 export const sizeSchema = z.union([z.string().regex(new RegExp(SIZE_PATTERN)), z.int().positive()]).meta({
   description:
@@ -100,8 +98,6 @@ export type VolumeRequest = z.infer<typeof volumeRequestSchema>;
 
 /** Where the published schema lives, relative to packages/core. */
 export const VOLUME_REQUEST_SCHEMA_FILE = 'schema/volume-request.schema.json';
-export const VOLUME_REQUEST_SCHEMA_ID =
-  'https://github.com/efs-dr/efs-dr/blob/main/packages/core/schema/volume-request.schema.json';
 
 /** The JSON Schema (draft-07, which editors' YAML language servers understand) generated from the zod schema. */
 export function volumeRequestJsonSchema(): Record<string, unknown> {
@@ -110,7 +106,7 @@ export function volumeRequestJsonSchema(): Record<string, unknown> {
     unknown
   >;
   const { $schema, ...rest } = generated;
-  return { $schema, $id: VOLUME_REQUEST_SCHEMA_ID, ...rest };
+  return { $schema, ...rest };
 }
 
 /** The file content of the published schema (stable formatting, trailing newline). */

@@ -1,0 +1,15 @@
+// The command table. Adding a command: create `<name>.ts` exporting a `Command`, and add one line here.
+// Commands load lazily so `efs-dr plan` never pays for the Kubernetes or AWS clients.
+import type { Command } from './command.ts';
+
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: Record<string, CommandEntry> = {
+  plan: {
+    summary: 'Validate requests, check conflicts against a base checkout, and show what would be created.',
+    load: async () => (await import('./plan.ts')).planCommand,
+  },
+};
