@@ -9,7 +9,7 @@ import type {
   V1PersistentVolumeClaim,
   VersionApi,
 } from '@kubernetes/client-node';
-import { type ClusterClock, systemClock } from './cluster-clock.ts';
+import { type ClusterClock, systemClusterClock } from './cluster-clock.ts';
 import {
   ClusterError,
   type ClusterFailure,
@@ -164,7 +164,7 @@ export class ClusterClient {
     this.#kubeConfig = kubeConfig;
     this.server = options.server;
     this.context = options.context;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? systemClusterClock;
     this.#logger = options.logger ?? silentLogger;
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
     this.#watchTimeoutSeconds = options.watchTimeoutSeconds ?? 300;

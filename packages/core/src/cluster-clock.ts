@@ -11,7 +11,7 @@ export interface ClusterClock {
   random(): number;
 }
 
-export const systemClock: ClusterClock = {
+export const systemClusterClock: ClusterClock = {
   now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {

@@ -58,10 +58,33 @@ export function createTransport(
       inFlight++;
       stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
       try {
-        const response = await inner.send(ctx).toPromise();
-        const text = await response.body.text();
-        stats.byStatus[response.httpStatusCode] = (stats.byStatus[response.httpStatusCode] ?? 0) + 1;
-        return new k8s.ResponseContext(response.httpStatusCode, response.headers, bufferedBody(text));
+        const body = ctx.getBody();
+        let status: number;
+        let headers: Record<string, string>;
+        let text: string;
+        if (dispatcher !== undefined && (body === undefined || typeof body === 'string')) {
+          // undici's own request API on the pooled Agent: the same wire behaviour as client-node's fetch,
+          // at a fraction of the per-request cost of the WHATWG fetch layer.
+          const url = new URL(ctx.getUrl());
+          const response = await dispatcher.request({
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
+            method: ctx.getHttpMethod(),
+            headers: ctx.getHeaders(),
+            body: body ?? null,
+            signal: ctx.getSignal() ?? null,
+          });
+          status = response.statusCode;
+          headers = flatHeaders(response.headers);
+          text = await response.body.text();
+        } else {
+          const response = await inner.send(ctx).toPromise();
+          status = response.httpStatusCode;
+          headers = response.headers;
+          text = await response.body.text();
+        }
+        stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+        return new k8s.ResponseContext(status, headers, bufferedBody(text));
       } catch (e) {
         stats.noAnswer++;
         throw e;
@@ -86,4 +109,12 @@ function bufferedBody(text: string): ResponseBody {
     binary: async () => Buffer.from(text),
     stream: () => null,
   };
+}
+
+function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ export type {
 } from './cluster-client.ts';
 export { ClusterClient, connectCluster, efsDrFieldManager } from './cluster-client.ts';
 export type { ClusterClock } from './cluster-clock.ts';
-export { systemClock } from './cluster-clock.ts';
+export { systemClusterClock } from './cluster-clock.ts';
 export type { ClusterFailure, ClusterFailureCause, ClusterResult } from './cluster-errors.ts';
 export { ClusterError, describeApiError, formatClusterFailure } from './cluster-errors.ts';
 export type { KubeconfigSource } from './cluster-kubeconfig.ts';

@@ -13,3 +13,4 @@ export * from './volumes-report.ts';
 export * from './replication.ts';
 export * from './render.ts';
 export * from './plan.ts';
+export * from './cluster.ts';
