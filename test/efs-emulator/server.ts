@@ -369,6 +369,7 @@ export async function startEfsEmulator(options: EfsEmulatorOptions = {}): Promis
         status: input.status ?? 'ENABLED',
         creationTime: input.creationTime ?? new Date('2024-05-01T12:00:00Z'),
       };
+      if (r.status === 'DELETING') r.deletingPollsLeft = deletingPolls;
       if (input.statusMessage) r.statusMessage = input.statusMessage;
       if (input.lastReplicatedTimestamp) r.lastReplicatedTimestamp = input.lastReplicatedTimestamp;
       fileSystems.set(r.sourceFileSystemId, r.sourceRegion);
