@@ -14,3 +14,6 @@ export * from './replication.ts';
 export * from './render.ts';
 export * from './plan.ts';
 export * from './cluster.ts';
+export * from './manifests-walk.ts';
+export * from './volume-filter.ts';
+export * from './manifest-rewrite.ts';
