@@ -91,7 +91,10 @@ export async function waitForBound(
     if (pvc?.status?.phase === 'Bound' && pvc.spec?.volumeName === claim.pvName) {
       bound.add(key);
       options.onBound?.(claim);
-      if (bound.size === wanted.size) allBound();
+      if (bound.size === wanted.size) {
+        stop.abort();
+        allBound();
+      }
     }
   };
   if (wanted.size === 0) return new Map();
@@ -276,6 +279,7 @@ async function runInformer<T>(
       continue;
     }
     spec.sink.replace(listed.value.items);
+    if (stop.aborted) break;
     let resourceVersion = listed.value.resourceVersion;
     let relist = false;
     while (!stop.aborted && !relist) {
@@ -299,6 +303,7 @@ async function runInformer<T>(
         const handle = await ctx.source.watch(spec.path, query, onEvent);
         const onStop = () => handle.abort();
         stop.addEventListener('abort', onStop, { once: true });
+        if (stop.aborted) handle.abort();
         ended = await handle.done;
         stop.removeEventListener('abort', onStop);
       } catch (e) {
