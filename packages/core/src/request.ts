@@ -79,12 +79,32 @@ export function sizeMessage(value: unknown): string | undefined {
   const rule =
     'a size is a whole number with the unit Mi, Gi or Ti (e.g. 200Gi), or a plain integer meaning Gi';
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) return `${value} is not a whole number; ${rule}`;
+    if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return `${value} is far too large to be a size; ${rule}`;
+    if (!Number.isInteger(value))
+      return `${value} is a fraction; use a whole number of a smaller unit (e.g. 1536Mi, not 1.5Gi); ${rule}`;
     if (value <= 0) return `size must be greater than zero (got ${value}); ${rule}`;
   } else if (typeof value === 'string') {
     if (/^\s*-/.test(value)) return `size must be greater than zero (got ${JSON.stringify(value)}); ${rule}`;
-    if (/^[0-9]+(\.[0-9]+)?\s*(Ki|K|k|M|G|T|P|E|Pi|Ei|m|)$/.test(value) && !/^[0-9]+$/.test(value)) {
-      return `${JSON.stringify(value)} uses a unit or fraction efs-dr does not accept; ${rule}`;
+    if (/^\s*[0-9]*\.[0-9]+/.test(value)) {
+      return `${JSON.stringify(value)} is a fraction; use a whole number of a smaller unit (e.g. 1536Mi, not 1.5Gi); ${rule}`;
+    }
+    const unit = /^\s*[0-9]+\s*([A-Za-z]+)\s*$/.exec(value)?.[1];
+    if (unit && !['Mi', 'Gi', 'Ti'].includes(unit)) {
+      const hint = {
+        M: 'Mi',
+        G: 'Gi',
+        T: 'Ti',
+        m: 'Mi',
+        g: 'Gi',
+        t: 'Ti',
+        MB: 'Mi',
+        GB: 'Gi',
+        TB: 'Ti',
+        gi: 'Gi',
+        mi: 'Mi',
+        ti: 'Ti',
+      }[unit];
+      return `${JSON.stringify(value)} uses the unit ${JSON.stringify(unit)}; efs-dr accepts Mi, Gi or Ti${hint ? ` (did you mean ${hint}?)` : ''}; ${rule}`;
     }
   } else {
     return `must be a size (got ${describeType(value)}); ${rule}`;
@@ -173,7 +193,7 @@ export function zodIssuesToProblems(
       push(path, labelKeyMessage(key) ?? `invalid key ${JSON.stringify(key)}`, 'key');
       continue;
     }
-    if (raw === undefined && issue.code === 'invalid_type') {
+    if (raw === undefined && path.length > 0 && valueAt(doc.value, path.slice(0, -1)) !== undefined) {
       const hint = options.hints[field];
       push(path, `is required${hint ? `: ${hint}` : ''}`);
       continue;
@@ -200,7 +220,7 @@ export function zodIssuesToProblems(
 }
 
 function article(expected: string): string {
-  if (expected === 'object') return 'a mapping';
+  if (expected === 'object' || expected === 'record' || expected === 'map') return 'a mapping';
   if (expected === 'array') return 'a list';
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }

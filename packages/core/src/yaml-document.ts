@@ -135,12 +135,19 @@ export function loadYamlDocuments(
     for (const error of doc.errors) {
       const offset = error.pos[0];
       if (error.code === 'DUPLICATE_KEY') {
-        const key = text.slice(error.pos[0], error.pos[1]).trim();
         const path = pathOfKeyAt(doc, offset);
+        const key = String(path[path.length - 1] ?? text.slice(error.pos[0], error.pos[1]).trim());
         add(
           offset,
           fieldName(path),
           `duplicate key ${JSON.stringify(key)}: each key may appear once in a mapping (YAML would silently keep only one of them)`,
+        );
+      } else if (error.code === 'MISSING_CHAR' && /quote/i.test(error.message)) {
+        // Reported where the file ends; point at the opening quote instead, where the mistake is.
+        add(
+          openQuoteBefore(doc, offset) ?? offset,
+          '',
+          `YAML syntax error: ${cleanYamlMessage(error.message)}`,
         );
       } else {
         add(offset, '', `YAML syntax error: ${cleanYamlMessage(error.message)}`);
@@ -178,6 +185,24 @@ export function loadYamlDocuments(
     });
   });
   return { documents, problems };
+}
+
+/** Start of the quoted scalar that runs up to `offset` (an unterminated string), if any. */
+function openQuoteBefore(doc: Document.Parsed, offset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const [start, end] = node.range ?? [0, 0];
+      if (
+        (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') &&
+        start < offset &&
+        end >= offset - 1
+      ) {
+        found = start;
+      }
+    },
+  });
+  return found;
 }
 
 function formatBytes(n: number): string {
