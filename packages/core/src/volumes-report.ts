@@ -148,9 +148,13 @@ export function parseVolumesReport(content: Buffer, path: string): ParsedReport 
   const records: ParsedRecord[] = [];
   const seen = new Map<string, number>();
   let offset = first.info.bytes;
+  // Lines are counted incrementally (one pass over the file, whatever its size).
+  let linesBefore = countLines(content, 0, offset);
   for (const { record, info } of parsed.slice(1)) {
     const bytes = content.subarray(offset, info.bytes);
-    const line = lineAt(content, offset);
+    const start = textStart(content, offset);
+    const line = 1 + linesBefore + countLines(content, offset, start);
+    linesBefore += countLines(content, offset, info.bytes);
     offset = info.bytes;
     const row = Object.fromEntries(
       FIELDS.map((field, i) => [field, record[i] ?? '']),
@@ -169,13 +173,18 @@ export function parseVolumesReport(content: Buffer, path: string): ParsedReport 
   return { header: headerBytes, records, trailer: content.subarray(offset), lineBreak };
 }
 
-function lineAt(content: Buffer, offset: number): number {
-  let line = 1;
-  let end = offset;
-  // Skipped blank lines belong to the next record's bytes; its line is where its text starts.
-  while (end < content.length && (content[end] === 0x0a || content[end] === 0x0d)) end++;
-  for (let i = 0; i < end; i++) if (content[i] === 0x0a) line++;
-  return line;
+/** Counts line breaks in `content[from, to)`. */
+function countLines(content: Buffer, from: number, to: number): number {
+  let lines = 0;
+  for (let i = from; i < to; i++) if (content[i] === 0x0a) lines++;
+  return lines;
+}
+
+/** Where a record's text starts: skipped blank lines belong to the record's bytes but not to its line. */
+function textStart(content: Buffer, offset: number): number {
+  let start = offset;
+  while (start < content.length && (content[start] === 0x0a || content[start] === 0x0d)) start++;
+  return start;
 }
 
 /** Reads the report; a missing file is an empty report. */
