@@ -48,7 +48,7 @@ export interface GitHubEmulatorOptions {
 
 export interface RequestLogEntry {
   method: string;
-  /** Path without the query, e.g. `/repos/o/r/git/ref/heads/main`. */
+  /** Decoded path without the query, e.g. `/repos/o/r/git/ref/heads/main` (Octokit sends `heads%2Fmain`). */
   path: string;
   query: Record<string, string>;
   status: number;
@@ -435,9 +435,10 @@ class Emulator implements GitHubEmulator {
     const started = Date.now();
     const url = new URL(req.url ?? '/', this.url);
     const method = (req.method ?? 'GET').toUpperCase();
+    const path = decodePath(url.pathname);
     const entry: RequestLogEntry = {
       method,
-      path: url.pathname,
+      path,
       query: Object.fromEntries(url.searchParams),
       status: 0,
       time: started,
@@ -458,7 +459,7 @@ class Emulator implements GitHubEmulator {
         entry.body = body;
       }
       const grant = this.authenticate(req);
-      const fault = this.takeFault(method, url.pathname);
+      const fault = this.takeFault(method, path);
       if (fault?.status !== undefined) {
         reply = {
           status: fault.status,
@@ -1070,6 +1071,15 @@ function errorReply(error: unknown): Reply {
     status: 500,
     body: { message: `Emulator error: ${message}`, documentation_url: 'https://docs.github.com/rest' },
   };
+}
+
+/** `/git/ref/heads%2Fmain` (as Octokit sends it) → `/git/ref/heads/main`, for the log and fault matching. */
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

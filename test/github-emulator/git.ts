@@ -66,6 +66,7 @@ interface RunOptions {
 export class BareRepo {
   readonly dir: string;
   private readonly baseEnv: Record<string, string>;
+  private readonly diffCache = new Map<string, Promise<DiffEntry[]>>();
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -267,8 +268,23 @@ export class BareRepo {
     return (await this.run(['mktree', '-z'], { input })).trim();
   }
 
-  /** File-level changes between two commits (or trees), with rename detection, like GitHub's diff. */
+  /**
+   * File-level changes between two commits (or trees), with rename detection, like GitHub's diff.
+   * Objects are immutable, so results are cached: paging through a big PR diffs once.
+   */
   async diff(from: string, to: string): Promise<DiffEntry[]> {
+    const key = `${from}..${to}`;
+    let cached = this.diffCache.get(key);
+    if (!cached) {
+      cached = this.computeDiff(from, to);
+      this.diffCache.set(key, cached);
+      if (this.diffCache.size > 64) this.diffCache.delete(this.diffCache.keys().next().value as string);
+      cached.catch(() => this.diffCache.delete(key));
+    }
+    return cached;
+  }
+
+  private async computeDiff(from: string, to: string): Promise<DiffEntry[]> {
     const raw = await this.run(['diff-tree', '-r', '-M', '-z', '--raw', '--no-abbrev', from, to]);
     const numstat = await this.run(['diff-tree', '-r', '-M', '-z', '--numstat', from, to]);
     const counts = parseNumstat(numstat);

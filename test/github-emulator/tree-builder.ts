@@ -48,8 +48,9 @@ export async function buildTree(
 ): Promise<string> {
   if (!Array.isArray(entries)) throw invalid('Invalid request.\n\n"tree" wasn\'t supplied.');
   const root: Dir = { kind: 'dir', sha: baseTree, children: baseTree ? undefined : new Map(), dirty: true };
+  const blobs = new Map<string, string>();
   for (const raw of entries as unknown[]) {
-    await applyEntry(repo, root, parseEntry(raw));
+    await applyEntry(repo, root, parseEntry(raw), blobs);
   }
   return (await writeDir(repo, root)) ?? (await repo.makeTree([]));
 }
@@ -112,7 +113,12 @@ async function children(repo: BareRepo, dir: Dir): Promise<Map<string, Node>> {
   return map;
 }
 
-async function applyEntry(repo: BareRepo, root: Dir, entry: TreeInputEntry): Promise<void> {
+async function applyEntry(
+  repo: BareRepo,
+  root: Dir,
+  entry: TreeInputEntry,
+  blobs: Map<string, string>,
+): Promise<void> {
   const parts = splitPath(entry.path);
   const name = parts.pop() as string;
   const deleting = entry.sha === null;
@@ -143,7 +149,9 @@ async function applyEntry(repo: BareRepo, root: Dir, entry: TreeInputEntry): Pro
   }
   let sha = entry.sha as string | undefined;
   if (entry.content !== undefined) {
-    sha = await repo.writeBlob(Buffer.from(entry.content, 'utf8'));
+    // One git process per distinct content: a tree of thousands of identical files stays fast.
+    sha = blobs.get(entry.content) ?? (await repo.writeBlob(Buffer.from(entry.content, 'utf8')));
+    blobs.set(entry.content, sha);
   } else if (sha !== undefined && entry.type !== 'commit') {
     // Submodule entries name commits of another repository; everything else must exist here.
     const actual = await repo.objectType(sha);
