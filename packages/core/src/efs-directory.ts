@@ -277,8 +277,8 @@ async function mountPointCheck(real: string, mountInfoPath: string): Promise<Mou
   const self = await stat(real);
   const parentPath = resolve(dirname(real));
   const parent = await stat(parentPath);
-  const isMountPoint =
-    parentPath === real || self.dev !== parent.dev || (self.dev === parent.dev && self.ino === parent.ino);
+  // `/` is its own parent (same device and inode); anything else is a mount point when its device differs.
+  const isMountPoint = (self.dev === parent.dev && self.ino === parent.ino) || self.dev !== parent.dev;
   return { path: real, isMountPoint };
 }
 
