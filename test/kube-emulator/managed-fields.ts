@@ -1,0 +1,492 @@
+// Server-side apply and field ownership, after sigs.k8s.io/structured-merge-diff as the API server uses
+// it: field sets (FieldsV1), the Apply merge with pruning of fields a manager stopped applying,
+// conflicts with other managers, and the ownership transfer an Update (create/put/patch) performs.
+import { clone, deepEqual, isObject, type Json, type JsonObject } from './json.ts';
+import { childPath, isAtomicStruct, isValueStruct, listTypeAt } from './schema.ts';
+
+/** One member of a field set: the FieldsV1 keys from the root ('f:spec', 'f:nfs', 'f:server'). */
+type Segments = string[];
+const SEP = '\n';
+
+export interface Manager {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  subresource: string;
+  time: string;
+  members: Set<string>;
+}
+
+export interface ManagedFieldsEntry extends JsonObject {
+  manager: string;
+  operation: string;
+  apiVersion: string;
+  time: string;
+  fieldsType: string;
+  fieldsV1: JsonObject;
+}
+
+function keyFor(item: JsonObject, keys: string[]): string {
+  const sorted = [...keys].sort();
+  const o: JsonObject = {};
+  for (const k of sorted) o[k] = item[k] ?? null;
+  return `k:${JSON.stringify(o)}`;
+}
+
+/** Fields that are never tracked (the managed fields manager strips them). */
+const ignoredTop = new Set(['apiVersion', 'kind']);
+const ignoredMeta = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+]);
+
+function walkMembers(
+  value: Json,
+  path: string,
+  prefix: Segments,
+  out: Set<string>,
+  leavesOnly: boolean,
+): void {
+  if (isObject(value) && !isAtomicStruct(path) && Object.keys(value).length > 0) {
+    if (!leavesOnly && prefix.length > 0 && !isValueStruct(path)) out.add(prefix.join(SEP));
+    for (const [k, v] of Object.entries(value)) {
+      if (path === '' && ignoredTop.has(k)) continue;
+      if (path === 'metadata' && ignoredMeta.has(k)) continue;
+      walkMembers(v, childPath(path, k), [...prefix, `f:${k}`], out, leavesOnly);
+    }
+    return;
+  }
+  const lt = listTypeAt(path);
+  if (Array.isArray(value) && value.length > 0 && lt.type !== 'atomic') {
+    if (!leavesOnly) out.add(prefix.join(SEP));
+    for (const item of value) {
+      if (lt.type === 'set') {
+        out.add([...prefix, `v:${JSON.stringify(item)}`].join(SEP));
+      } else if (isObject(item)) {
+        const itemPrefix = [...prefix, keyFor(item, lt.keys)];
+        out.add(itemPrefix.join(SEP));
+        for (const [k, v] of Object.entries(item))
+          walkMembers(v, childPath(`${path}[]`, k), [...itemPrefix, `f:${k}`], out, leavesOnly);
+      }
+    }
+    return;
+  }
+  if (prefix.length > 0) out.add(prefix.join(SEP));
+}
+
+/** The field set an applied configuration specifies (its leaves and list items). */
+export function appliedSet(config: JsonObject): Set<string> {
+  const out = new Set<string>();
+  walkMembers(config, '', [], out, true);
+  return out;
+}
+
+function allMembers(value: Json, path: string, prefix: Segments, out: Set<string>): void {
+  walkMembers(value, path, prefix, out, false);
+  if (prefix.length > 0 && !isValueStruct(path)) out.add(prefix.join(SEP));
+}
+
+export interface Comparison {
+  added: Set<string>;
+  modified: Set<string>;
+  removed: Set<string>;
+}
+
+function compareAt(
+  oldV: Json | undefined,
+  newV: Json | undefined,
+  path: string,
+  prefix: Segments,
+  c: Comparison,
+): void {
+  if (path === 'metadata' || path === '') {
+    // fall through to object handling below with the ignore lists
+  }
+  if (oldV === undefined && newV === undefined) return;
+  if (oldV === undefined) {
+    allMembers(newV as Json, path, prefix, c.added);
+    return;
+  }
+  if (newV === undefined) {
+    allMembers(oldV, path, prefix, c.removed);
+    return;
+  }
+  if (isObject(oldV) && isObject(newV) && !isAtomicStruct(path)) {
+    const keys = new Set([...Object.keys(oldV), ...Object.keys(newV)]);
+    for (const k of keys) {
+      if (path === '' && ignoredTop.has(k)) continue;
+      if (path === 'metadata' && ignoredMeta.has(k)) continue;
+      compareAt(oldV[k], newV[k], childPath(path, k), [...prefix, `f:${k}`], c);
+    }
+    return;
+  }
+  const lt = listTypeAt(path);
+  if (Array.isArray(oldV) && Array.isArray(newV) && lt.type !== 'atomic') {
+    const index = (items: Json[]) => {
+      const m = new Map<string, Json>();
+      for (const item of items) {
+        if (lt.type === 'set') m.set(`v:${JSON.stringify(item)}`, item);
+        else if (isObject(item)) m.set(keyFor(item, lt.keys), item);
+      }
+      return m;
+    };
+    const oldItems = index(oldV);
+    const newItems = index(newV);
+    for (const [k, item] of newItems) {
+      const before = oldItems.get(k);
+      if (before === undefined) {
+        c.added.add([...prefix, k].join(SEP));
+        if (isObject(item))
+          for (const [f, v] of Object.entries(item))
+            allMembers(v, childPath(`${path}[]`, f), [...prefix, k, `f:${f}`], c.added);
+      } else if (lt.type === 'map') {
+        compareAt(before, item, `${path}[]`, [...prefix, k], c);
+      }
+    }
+    for (const [k, item] of oldItems) {
+      if (!newItems.has(k)) {
+        c.removed.add([...prefix, k].join(SEP));
+        if (isObject(item))
+          for (const [f, v] of Object.entries(item))
+            allMembers(v, childPath(`${path}[]`, f), [...prefix, k, `f:${f}`], c.removed);
+      }
+    }
+    return;
+  }
+  if (!deepEqual(oldV, newV)) c.modified.add(prefix.join(SEP));
+}
+
+export function compareObjects(oldObj: JsonObject, newObj: JsonObject): Comparison {
+  const c: Comparison = { added: new Set(), modified: new Set(), removed: new Set() };
+  compareAt(oldObj, newObj, '', [], c);
+  return c;
+}
+
+/** Drops members under a top-level field the strategy resets (status on the main resource, spec on /status). */
+export function withoutTopFields(set: Set<string>, allowed: (top: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const m of set) {
+    const top = m.split(SEP, 1)[0] ?? '';
+    if (allowed(top.slice(2))) out.add(m);
+  }
+  return out;
+}
+
+/** Removes the given members from an object (pruning after an apply stopped specifying them). */
+function removeMember(obj: JsonObject, segments: Segments): void {
+  const stack: { container: JsonObject | Json[]; key: string | number }[] = [];
+  let current: Json = obj;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] ?? '';
+    if (seg.startsWith('f:')) {
+      if (!isObject(current)) return;
+      const k = seg.slice(2);
+      if (!Object.hasOwn(current, k)) return;
+      stack.push({ container: current, key: k });
+      current = current[k] as Json;
+    } else if (seg.startsWith('k:') || seg.startsWith('v:')) {
+      if (!Array.isArray(current)) return;
+      const list: Json[] = current;
+      let found = -1;
+      if (seg.startsWith('v:')) {
+        const wanted = JSON.parse(seg.slice(2)) as Json;
+        found = list.findIndex((x) => deepEqual(x, wanted));
+      } else {
+        const wanted = JSON.parse(seg.slice(2)) as JsonObject;
+        found = list.findIndex(
+          (x) => isObject(x) && Object.entries(wanted).every(([k, v]) => deepEqual(x[k], v)),
+        );
+      }
+      if (found < 0) return;
+      stack.push({ container: list, key: found });
+      current = list[found] as Json;
+    } else {
+      return;
+    }
+  }
+  const last = stack.pop();
+  if (!last) return;
+  if (Array.isArray(last.container)) last.container.splice(last.key as number, 1);
+  else delete last.container[last.key as string];
+  // Drop containers the removal emptied.
+  while (stack.length > 0) {
+    const parent = stack.pop();
+    if (!parent) break;
+    const child = Array.isArray(parent.container)
+      ? parent.container[parent.key as number]
+      : parent.container[parent.key as string];
+    const empty =
+      (isObject(child) && Object.keys(child).length === 0) || (Array.isArray(child) && child.length === 0);
+    if (!empty || stack.length === 0) break;
+    if (Array.isArray(parent.container)) parent.container.splice(parent.key as number, 1);
+    else delete parent.container[parent.key as string];
+  }
+}
+
+function mergeValue(live: Json | undefined, config: Json, path: string): Json {
+  if (isObject(config) && isObject(live) && !isAtomicStruct(path)) {
+    const out: JsonObject = { ...live };
+    for (const [k, v] of Object.entries(config)) {
+      if (v === null) {
+        delete out[k];
+        continue;
+      }
+      out[k] = mergeValue(live[k], v, childPath(path, k));
+    }
+    return out;
+  }
+  const lt = listTypeAt(path);
+  if (Array.isArray(config) && Array.isArray(live) && lt.type !== 'atomic') {
+    const out: Json[] = [...live];
+    for (const item of config) {
+      if (lt.type === 'set') {
+        if (!out.some((x) => deepEqual(x, item))) out.push(item);
+        continue;
+      }
+      if (!isObject(item)) continue;
+      const key = keyFor(item, lt.keys);
+      const at = out.findIndex((x) => isObject(x) && keyFor(x, lt.keys) === key);
+      if (at >= 0) out[at] = mergeValue(out[at], item, `${path}[]`);
+      else out.push(item);
+    }
+    return out;
+  }
+  return clone(config);
+}
+
+export class ApplyConflicts extends Error {
+  readonly conflicts: { manager: string; path: string }[];
+  constructor(conflicts: { manager: string; path: string }[]) {
+    super('apply conflicts');
+    this.conflicts = conflicts;
+  }
+}
+
+/** SMD's Path.String(): `.spec.nfs.server`, `[type="Ready"]`, `[="x"]`. */
+export function memberToPath(member: string): string {
+  return member
+    .split(SEP)
+    .map((seg) => {
+      if (seg.startsWith('f:')) return `.${seg.slice(2)}`;
+      if (seg.startsWith('v:')) return `[=${seg.slice(2)}]`;
+      if (seg.startsWith('k:')) {
+        const o = JSON.parse(seg.slice(2)) as JsonObject;
+        return `[${Object.entries(o)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(',')}]`;
+      }
+      return seg;
+    })
+    .join('');
+}
+
+export function managerLabel(m: Manager): string {
+  let label = JSON.stringify(m.manager);
+  if (m.subresource !== '') label += ` with subresource ${JSON.stringify(m.subresource)}`;
+  if (m.operation === 'Update') label += ' using v1';
+  return label;
+}
+
+function sameManager(a: Manager, b: { manager: string; operation: string; subresource: string }): boolean {
+  return a.manager === b.manager && a.operation === b.operation && a.subresource === b.subresource;
+}
+
+function difference(a: Set<string>, b: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const m of a) if (!b.has(m)) out.add(m);
+  return out;
+}
+
+/** SMD's update(): other managers lose what changed; conflicts when not forced. */
+function transfer(
+  managers: Manager[],
+  me: { manager: string; operation: string; subresource: string },
+  cmp: Comparison,
+  force: boolean,
+): Manager[] {
+  const changed = new Set([...cmp.modified, ...cmp.added]);
+  const conflicts: { manager: Manager; members: string[] }[] = [];
+  for (const m of managers) {
+    if (sameManager(m, me)) continue;
+    const hit = [...m.members].filter((x) => changed.has(x));
+    if (hit.length > 0) conflicts.push({ manager: m, members: hit });
+  }
+  if (!force && conflicts.length > 0) {
+    throw new ApplyConflicts(
+      conflicts.flatMap((c) =>
+        c.members.map((x) => ({ manager: managerLabel(c.manager), path: memberToPath(x) })),
+      ),
+    );
+  }
+  return managers
+    .map((m) => {
+      if (sameManager(m, me)) return m;
+      const members = difference(difference(m.members, changed), cmp.removed);
+      return { ...m, members };
+    })
+    .filter((m) => m.members.size > 0 || sameManager(m, me));
+}
+
+export interface ApplyResult {
+  object: JsonObject;
+  managers: Manager[];
+}
+
+/**
+ * Applies `config` as `manager` on top of `live` (empty for a create). `track` filters which members
+ * count (reset fields of the endpoint). Throws ApplyConflicts unless forced.
+ */
+export function applyConfig(
+  live: JsonObject,
+  config: JsonObject,
+  managers: Manager[],
+  manager: string,
+  subresource: string,
+  force: boolean,
+  track: (member: Set<string>) => Set<string>,
+  now: string,
+): ApplyResult {
+  const me = { manager, operation: 'Apply' as const, subresource };
+  const set = track(appliedSet(config));
+  const previous = managers.find((m) => sameManager(m, me));
+  let merged = mergeValue(live, config, '') as JsonObject;
+  // Prune what this manager applied before, no longer applies, and nobody else owns.
+  if (previous) {
+    const others = new Set<string>();
+    for (const m of managers) if (!sameManager(m, me)) for (const x of m.members) others.add(x);
+    const stale = [...previous.members].filter((x) => !set.has(x) && !others.has(x));
+    if (stale.length > 0) {
+      merged = clone(merged);
+      for (const x of stale.sort((a, b) => b.length - a.length)) removeMember(merged, x.split(SEP));
+    }
+  }
+  const cmp = compareObjects(live, merged);
+  const trackedCmp: Comparison = {
+    added: track(cmp.added),
+    modified: track(cmp.modified),
+    removed: track(cmp.removed),
+  };
+  const rest = transfer(managers, me, trackedCmp, force);
+  const changedSet =
+    !previous || previous.members.size !== set.size || [...set].some((x) => !previous.members.has(x));
+  const mine: Manager = { ...me, time: changedSet || !previous ? now : previous.time, members: set };
+  const out = rest.filter((m) => !sameManager(m, me));
+  if (set.size > 0) out.push(mine);
+  return { object: merged, managers: out };
+}
+
+/** Ownership after a non-apply write (create, update, patch, a controller's update) by `manager`. */
+export function updateOwnership(
+  oldObj: JsonObject,
+  newObj: JsonObject,
+  managers: Manager[],
+  manager: string,
+  subresource: string,
+  track: (member: Set<string>) => Set<string>,
+  now: string,
+): Manager[] {
+  const me = { manager, operation: 'Update' as const, subresource };
+  const raw = compareObjects(oldObj, newObj);
+  const cmp: Comparison = {
+    added: track(raw.added),
+    modified: track(raw.modified),
+    removed: track(raw.removed),
+  };
+  const rest = transfer(managers, me, cmp, true);
+  const previous = rest.find((m) => sameManager(m, me));
+  const members = new Set(previous ? difference(previous.members, cmp.removed) : []);
+  for (const x of cmp.modified) members.add(x);
+  for (const x of cmp.added) members.add(x);
+  const out = rest.filter((m) => !sameManager(m, me));
+  const changedSet =
+    !previous || previous.members.size !== members.size || [...members].some((x) => !previous.members.has(x));
+  if (members.size > 0) out.push({ ...me, time: changedSet || !previous ? now : previous.time, members });
+  return out;
+}
+
+function toFieldsV1(members: Set<string>): JsonObject {
+  interface Node {
+    member: boolean;
+    children: Map<string, Node>;
+  }
+  const root: Node = { member: false, children: new Map() };
+  for (const m of members) {
+    let node = root;
+    for (const seg of m.split(SEP)) {
+      let next = node.children.get(seg);
+      if (!next) {
+        next = { member: false, children: new Map() };
+        node.children.set(seg, next);
+      }
+      node = next;
+    }
+    node.member = true;
+  }
+  const render = (node: Node): JsonObject => {
+    const out: JsonObject = {};
+    if (node.member && node.children.size > 0) out['.'] = {};
+    for (const k of [...node.children.keys()].sort()) out[k] = render(node.children.get(k) as Node);
+    return out;
+  };
+  return render(root);
+}
+
+function fromFieldsV1(tree: Json, prefix: Segments, out: Set<string>): void {
+  if (!isObject(tree)) return;
+  const keys = Object.keys(tree);
+  if (keys.length === 0 && prefix.length > 0) out.add(prefix.join(SEP));
+  for (const k of keys) {
+    if (k === '.') out.add(prefix.join(SEP));
+    else fromFieldsV1(tree[k] ?? null, [...prefix, k], out);
+  }
+}
+
+/** metadata.managedFields as the server returns it: Apply entries first, then by time and manager. */
+export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
+  const sorted = [...managers].sort((a, b) => {
+    if (a.operation !== b.operation) return a.operation < b.operation ? -1 : 1;
+    const ta = Math.floor(Date.parse(a.time) / 1000);
+    const tb = Math.floor(Date.parse(b.time) / 1000);
+    if (ta !== tb) return ta - tb;
+    if (a.manager !== b.manager) return a.manager < b.manager ? -1 : 1;
+    return a.subresource < b.subresource ? -1 : a.subresource > b.subresource ? 1 : 0;
+  });
+  return sorted.map((m) => {
+    const entry: ManagedFieldsEntry = {
+      manager: m.manager,
+      operation: m.operation,
+      apiVersion: 'v1',
+      time: m.time,
+      fieldsType: 'FieldsV1',
+      fieldsV1: toFieldsV1(m.members),
+    };
+    if (m.subresource !== '') entry.subresource = m.subresource;
+    return entry;
+  });
+}
+
+/** Reads metadata.managedFields a client sent (an update may replace them wholesale). */
+export function decodeManagedFields(entries: Json | undefined): Manager[] | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  const out: Manager[] = [];
+  for (const e of entries) {
+    if (!isObject(e) || typeof e.manager !== 'string') continue;
+    const members = new Set<string>();
+    fromFieldsV1(e.fieldsV1 ?? null, [], members);
+    out.push({
+      manager: e.manager,
+      operation: e.operation === 'Apply' ? 'Apply' : 'Update',
+      subresource: typeof e.subresource === 'string' ? e.subresource : '',
+      time: typeof e.time === 'string' ? e.time : new Date(0).toISOString(),
+      members,
+    });
+  }
+  return out;
+}

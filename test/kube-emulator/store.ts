@@ -1,0 +1,235 @@
+// The object store: one global resourceVersion counter (as etcd's revision), O(1) lookups by key, a
+// per-namespace index, sorted listing, a bounded per-resource event history for watches (410 Expired
+// when a client asks for a version older than what is retained), and the watch fan-out.
+import { isObject, type JsonObject, stringMap } from './json.ts';
+import type { Manager } from './managed-fields.ts';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface Entry {
+  object: JsonObject;
+  /** The object serialized once per version, reused by every list and watch. */
+  json: string;
+  managers: Manager[];
+  resourceVersion: number;
+}
+
+export interface StoreEvent {
+  type: EventType;
+  resource: string;
+  key: string;
+  namespace: string;
+  resourceVersion: number;
+  entry: Entry;
+  previous: Entry | undefined;
+}
+
+export interface Watcher {
+  resource: string;
+  /** Called synchronously for each committed event of the resource. */
+  send(event: StoreEvent): void;
+}
+
+class ResourceTable {
+  readonly byKey = new Map<string, Entry>();
+  readonly byNamespace = new Map<string, Map<string, Entry>>();
+  readonly history: StoreEvent[] = [];
+  historyStart = 0;
+  /** The highest resourceVersion that fell out of the history (0 while nothing has). */
+  evictedUpTo = 0;
+  sortedKeys: string[] | undefined;
+  readonly watchers = new Set<Watcher>();
+}
+
+export function objectKey(namespace: string, name: string): string {
+  return namespace === '' ? name : `${namespace}/${name}`;
+}
+
+export function metadataOf(obj: JsonObject): JsonObject {
+  return isObject(obj.metadata) ? obj.metadata : {};
+}
+
+export function labelsOf(obj: JsonObject): Record<string, string> {
+  return stringMap(metadataOf(obj).labels);
+}
+
+export class Store {
+  private revision: number;
+  private readonly tables = new Map<string, ResourceTable>();
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+  historySize: number;
+
+  constructor(historySize: number, startRevision = 1) {
+    this.historySize = historySize;
+    this.revision = startRevision;
+  }
+
+  get resourceVersion(): number {
+    return this.revision;
+  }
+
+  private table(resource: string): ResourceTable {
+    let t = this.tables.get(resource);
+    if (!t) {
+      t = new ResourceTable();
+      this.tables.set(resource, t);
+    }
+    return t;
+  }
+
+  get(resource: string, key: string): Entry | undefined {
+    return this.table(resource).byKey.get(key);
+  }
+
+  count(resource: string): number {
+    return this.table(resource).byKey.size;
+  }
+
+  /** Entries in key order (etcd's order), optionally only one namespace's. */
+  list(resource: string, namespace = ''): Entry[] {
+    const t = this.table(resource);
+    if (namespace !== '') {
+      const ns = t.byNamespace.get(namespace);
+      if (!ns) return [];
+      return [...ns.keys()].sort().map((name) => ns.get(name) as Entry);
+    }
+    if (!t.sortedKeys) t.sortedKeys = [...t.byKey.keys()].sort();
+    return t.sortedKeys.map((k) => t.byKey.get(k) as Entry);
+  }
+
+  /** Every entry of a resource, unordered (for controllers' scans). */
+  values(resource: string): IterableIterator<Entry> {
+    return this.table(resource).byKey.values();
+  }
+
+  namespaceCount(resource: string, namespace: string): number {
+    return this.table(resource).byNamespace.get(namespace)?.size ?? 0;
+  }
+
+  nextRevision(): number {
+    this.revision += 1;
+    return this.revision;
+  }
+
+  /** Commits a new version (object already carries its resourceVersion) or a deletion. */
+  commit(
+    resource: string,
+    namespace: string,
+    name: string,
+    next: Entry | undefined,
+    deleted?: Entry,
+  ): StoreEvent {
+    const t = this.table(resource);
+    const key = objectKey(namespace, name);
+    const previous = t.byKey.get(key);
+    let event: StoreEvent;
+    if (next === undefined) {
+      const gone = deleted ?? previous;
+      if (!gone) throw new Error(`commit: nothing to delete at ${resource}/${key}`);
+      t.byKey.delete(key);
+      t.sortedKeys = undefined;
+      if (namespace !== '') {
+        const ns = t.byNamespace.get(namespace);
+        ns?.delete(name);
+        if (ns && ns.size === 0) t.byNamespace.delete(namespace);
+      }
+      event = {
+        type: 'DELETED',
+        resource,
+        key,
+        namespace,
+        resourceVersion: gone.resourceVersion,
+        entry: gone,
+        previous,
+      };
+    } else {
+      if (!previous) t.sortedKeys = undefined;
+      t.byKey.set(key, next);
+      if (namespace !== '') {
+        let ns = t.byNamespace.get(namespace);
+        if (!ns) {
+          ns = new Map();
+          t.byNamespace.set(namespace, ns);
+        }
+        ns.set(name, next);
+      }
+      event = {
+        type: previous ? 'MODIFIED' : 'ADDED',
+        resource,
+        key,
+        namespace,
+        resourceVersion: next.resourceVersion,
+        entry: next,
+        previous,
+      };
+    }
+    t.history.push(event);
+    while (t.history.length - t.historyStart > this.historySize) {
+      const dropped = t.history[t.historyStart];
+      if (dropped) t.evictedUpTo = dropped.resourceVersion;
+      t.history[t.historyStart] = undefined as unknown as StoreEvent;
+      t.historyStart++;
+    }
+    if (t.historyStart > 4096 && t.historyStart * 2 > t.history.length) {
+      t.history.splice(0, t.historyStart);
+      t.historyStart = 0;
+    }
+    for (const w of t.watchers) w.send(event);
+    for (const l of this.listeners) l(event);
+    return event;
+  }
+
+  /**
+   * Events of a resource after `resourceVersion`, or undefined when that version is older than the
+   * retained history (the caller answers 410 Expired with `tooOldMessage`).
+   */
+  eventsSince(resource: string, resourceVersion: number): StoreEvent[] | undefined {
+    const t = this.table(resource);
+    if (resourceVersion < t.evictedUpTo) return undefined;
+    const out: StoreEvent[] = [];
+    // Binary search for the first event newer than resourceVersion.
+    let lo = t.historyStart;
+    let hi = t.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((t.history[mid] as StoreEvent).resourceVersion > resourceVersion) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let i = lo; i < t.history.length; i++) out.push(t.history[i] as StoreEvent);
+    return out;
+  }
+
+  tooOldMessage(resource: string, resourceVersion: number): string {
+    return `too old resource version: ${resourceVersion} (${this.table(resource).evictedUpTo})`;
+  }
+
+  /** Drops retained history so that versions at or below the current one are expired (for tests). */
+  compact(resource?: string): void {
+    const names = resource ? [resource] : [...this.tables.keys()];
+    for (const name of names) {
+      const t = this.table(name);
+      t.history.length = 0;
+      t.historyStart = 0;
+      t.evictedUpTo = this.revision;
+    }
+  }
+
+  addWatcher(w: Watcher): void {
+    this.table(w.resource).watchers.add(w);
+  }
+
+  removeWatcher(w: Watcher): void {
+    this.table(w.resource).watchers.delete(w);
+  }
+
+  watcherCount(): number {
+    let n = 0;
+    for (const t of this.tables.values()) n += t.watchers.size;
+    return n;
+  }
+
+  onEvent(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
