@@ -22,7 +22,7 @@ import {
   YAMLException,
   type Event as YamlEvent,
 } from 'js-yaml';
-import { isScalar, LineCounter, parseAllDocuments, visit, type Node as YamlNode } from 'yaml';
+import { isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node as YamlNode } from 'yaml';
 import type { Logger } from './logger.ts';
 import { errorMessage, type Problem, UserError } from './problem.ts';
 
@@ -498,7 +498,7 @@ function parseLenient(text: string, result: ParsedFile): void {
       result.warnings.push(fileProblem(result.rel, firstLine(warning.message), pos.line, pos.col));
     }
     visit(document, {
-      Map(_key, map) {
+      Map(_key, map, ancestors) {
         const seen = new Map<string, number>();
         for (const pair of map.items) {
           if (!isScalar(pair.key)) continue;
@@ -517,7 +517,7 @@ function parseLenient(text: string, result: ParsedFile): void {
               `duplicate key "${name}" (first at line ${lineOf(first)}): the last value${kept === undefined ? '' : ` (${kept})`} is used, as the original's tooling did`,
               pos.line,
               pos.col,
-              name,
+              dottedPath([...ancestors, map], name),
             ),
           );
         }
@@ -543,6 +543,18 @@ function parseLenient(text: string, result: ParsedFile): void {
       },
     });
   }
+}
+
+/** `spec.persistentVolumeReclaimPolicy`, `items[0].spec.x`: the field a key sits at, from the visitor's ancestors. */
+function dottedPath(ancestors: readonly unknown[], leaf: string): string {
+  let out = '';
+  for (let i = 0; i < ancestors.length; i++) {
+    const node = ancestors[i];
+    if (isPair(node) && isScalar(node.key))
+      out += out ? `.${String(node.key.value)}` : String(node.key.value);
+    else if (isSeq(node)) out += `[${node.items.indexOf(ancestors[i + 1] as never)}]`;
+  }
+  return out ? `${out}.${leaf}` : leaf;
 }
 
 function lastScalarValue(
