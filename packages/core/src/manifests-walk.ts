@@ -183,7 +183,7 @@ export async function walkManifests(options: WalkManifestsOptions): Promise<Walk
 
   const files = new Map<string, string>(); // rel → absolute
   for (const dir of options.dirs) {
-    await listManifestFiles(root, dir, { files, warnings, missingDirs, logger });
+    await listManifestFiles(root, dir, { files, warnings, problems, missingDirs, logger });
   }
   const ordered = [...files.keys()].sort(compareText);
 
@@ -221,9 +221,13 @@ export function isLegacyManifestPath(rel: string): boolean {
 interface ListContext {
   files: Map<string, string>;
   warnings: Problem[];
+  problems: Problem[];
   missingDirs: string[];
   logger: Logger;
 }
+
+/** Never manifests, and large: skipped when a walk starts at the repository root. */
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
 
 function isYamlName(name: string): boolean {
   return name.endsWith('.yaml') || name.endsWith('.yml');
@@ -271,13 +275,22 @@ async function listManifestFiles(root: string, dir: string, context: ListContext
   let level = [start];
   while (level.length > 0) {
     const next: string[] = [];
-    const listings = await Promise.all(level.map((d) => readdir(d, { withFileTypes: true })));
+    const listings = await Promise.all(
+      level.map((d) =>
+        readdir(d, { withFileTypes: true }).catch((error: unknown) => {
+          context.problems.push(fileProblem(toRel(root, d), `cannot be read: ${errorMessage(error)}`));
+          return [];
+        }),
+      ),
+    );
     for (let i = 0; i < level.length; i++) {
       const parent = level[i] as string;
       for (const entry of listings[i] ?? []) {
         const abs = path.join(parent, entry.name);
-        if (entry.isDirectory()) next.push(abs);
-        else if (entry.isFile()) {
+        if (entry.isDirectory()) {
+          if (SKIPPED_DIRECTORIES.has(entry.name)) logger.debug(`manifests: ${toRel(root, abs)}: skipped`);
+          else next.push(abs);
+        } else if (entry.isFile()) {
           if (isYamlName(entry.name)) files.set(toRel(root, abs), abs);
           else logger.debug(`manifests: ${toRel(root, abs)}: not a YAML file, ignored`);
         } else if (entry.isSymbolicLink()) {

@@ -346,6 +346,19 @@ describe('walkManifests: bad input is located, the rest is still read', () => {
   });
 });
 
+describe('walkManifests: from the repository root', () => {
+  it('skips .git and node_modules', async () => {
+    const root = await tempRepo();
+    const file = `${pv('p1')}---\n${pvc('ns', 'c1', 'p1')}`;
+    await put(root, 'manifests/c1/v.yaml', file);
+    await put(root, '.git/objects/v.yaml', file.replaceAll('p1', 'p2'));
+    await put(root, 'node_modules/pkg/v.yaml', file.replaceAll('p1', 'p3'));
+    const result = await walkManifests({ root, dirs: ['.'], logger: recordingLogger() });
+    expect(result.volumes.map((v) => v.pvName)).toEqual(['p1']);
+    expect(result.filesRead).toBe(1);
+  });
+});
+
 describe('walkManifests: symlinks', () => {
   it('follows no symlink out of the tree, nor into a directory; reads an in-tree file link once', async () => {
     const outside = await tempRepo();
