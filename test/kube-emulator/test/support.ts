@@ -1,0 +1,137 @@
+// Test helpers: run the real kubectl against an emulator with an isolated cache, and manifests.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import type { KubeEmulator } from '../index.ts';
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Kubectl {
+  (args: string[], stdin?: string): Promise<Run>;
+  dir: string;
+  kubeconfigPath: string;
+  /** Writes a manifest file into the temp dir and returns its path. */
+  file(name: string, docs: unknown[]): Promise<string>;
+  /** A fresh discovery/HTTP cache, as a new test would have. */
+  resetCache(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function kubectlFor(emulator: KubeEmulator): Promise<Kubectl> {
+  const dir = await mkdtemp(join(tmpdir(), 'kube-emulator-kubectl-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  await emulator.writeKubeconfig(kubeconfigPath);
+  let cacheDir = join(dir, 'cache-0');
+  let caches = 0;
+  const run = (args: string[], stdin?: string): Promise<Run> =>
+    new Promise((resolve) => {
+      const child = execFile(
+        'kubectl',
+        ['--kubeconfig', kubeconfigPath, '--cache-dir', cacheDir, ...args],
+        { env: { ...process.env, HOME: dir, KUBECONFIG: '' }, timeout: 30_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+        },
+      );
+      if (stdin !== undefined) child.stdin?.end(stdin);
+    });
+  return Object.assign(run, {
+    dir,
+    kubeconfigPath,
+    async file(name: string, docs: unknown[]) {
+      const path = join(dir, name);
+      await writeFile(path, docs.map((d) => stringify(d)).join('---\n'));
+      return path;
+    },
+    async resetCache() {
+      caches += 1;
+      cacheDir = join(dir, `cache-${caches}`);
+    },
+    async cleanup() {
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+export function kubeConfigOf(emulator: KubeEmulator): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(emulator.kubeconfig);
+  return kc;
+}
+
+export function pv(
+  name: string,
+  overrides: {
+    size?: string;
+    server?: string;
+    path?: string;
+    claim?: { namespace: string; name: string; uid?: string };
+    labels?: Record<string, string>;
+    storageClassName?: string;
+    reclaimPolicy?: string;
+  } = {},
+) {
+  const spec: Record<string, unknown> = {
+    capacity: { storage: overrides.size ?? '200Gi' },
+    accessModes: ['ReadWriteMany'],
+    persistentVolumeReclaimPolicy: overrides.reclaimPolicy ?? 'Retain',
+    storageClassName: overrides.storageClassName ?? '',
+    mountOptions: ['nfsvers=4.1'],
+    nfs: {
+      server: overrides.server ?? 'fs-0123.efs.us-east-1.amazonaws.com',
+      path: overrides.path ?? `/k8s-static-volumes/${name}`,
+    },
+  };
+  if (overrides.claim) spec.claimRef = { ...overrides.claim };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, labels: overrides.labels ?? { app: name } },
+    spec,
+  };
+}
+
+export function pvc(
+  namespace: string,
+  name: string,
+  overrides: {
+    size?: string;
+    volumeName?: string | null;
+    storageClassName?: string | null;
+    accessModes?: string[];
+  } = {},
+) {
+  const spec: Record<string, unknown> = {
+    accessModes: overrides.accessModes ?? ['ReadWriteMany'],
+    resources: { requests: { storage: overrides.size ?? '200Gi' } },
+  };
+  if (overrides.storageClassName !== null) spec.storageClassName = overrides.storageClassName ?? '';
+  if (overrides.volumeName !== null) spec.volumeName = overrides.volumeName ?? name;
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace }, spec };
+}
+
+export function ns(name: string) {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  ms = 5000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
