@@ -185,7 +185,7 @@ describe('templates', () => {
     expect(after.pv.metadata?.annotations).toEqual({ 'example.com/owner': 'sales-rosa-primary-warehouse' });
     expect(before.pv.metadata?.annotations).toBeUndefined();
     expect(after.yaml).not.toBe(before.yaml);
-    expect(after.yaml).toContain('example.com/owner: sales-rosa-primary-warehouse');
+    expect(after.yaml).toContain('    example.com/owner: "sales-rosa-primary-warehouse"\n');
     expect(after.pvc).toEqual(before.pvc);
   });
 

@@ -1,0 +1,94 @@
+// `pnpm bench`: runs the named measurements and prints a table (or, with --json, one JSON document).
+//   pnpm bench [--json] [--only NAME[,NAME…]]
+// Adding a measurement: write `<name>.ts` exporting a Measurement and add it to `measurements` below.
+import { parseArgs } from 'node:util';
+import type { Measurement, MeasurementResult } from './measurement.ts';
+import { planRequestsMeasurement } from './plan-requests.ts';
+import { walkRewriteMeasurement } from './walk-rewrite.ts';
+
+const measurements: Measurement[] = [planRequestsMeasurement, walkRewriteMeasurement];
+
+const { values } = parseArgs({
+  options: { json: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(
+    `Usage: pnpm bench [--json] [--only NAME[,NAME...]]\n\nMeasurements:\n${measurements.map((m) => `  ${m.name}  ${m.description}`).join('\n')}\n`,
+  );
+  process.exit(0);
+}
+const only = values.only?.split(',').map((s) => s.trim());
+const selected = only ? measurements.filter((m) => only.includes(m.name)) : measurements;
+if (only && selected.length !== only.length) {
+  process.stderr.write(
+    `unknown measurement in --only; known: ${measurements.map((m) => m.name).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+
+interface Outcome {
+  name: string;
+  description: string;
+  figures: MeasurementResult['figures'];
+  notes: string[];
+  budgets: { figure: string; max: number; value: number | null; ok: boolean; text: string }[];
+  error?: string;
+}
+
+const outcomes: Outcome[] = [];
+for (const m of selected) {
+  if (!values.json) process.stderr.write(`running ${m.name}…\n`);
+  try {
+    const result = await m.run();
+    const budgets = (m.budgets ?? []).map((b) => {
+      const fig = result.figures.find((f) => f.name === b.figure);
+      return { ...b, value: fig?.value ?? null, ok: fig !== undefined && fig.value < b.max };
+    });
+    outcomes.push({
+      name: m.name,
+      description: m.description,
+      figures: result.figures,
+      notes: result.notes ?? [],
+      budgets,
+    });
+  } catch (error) {
+    outcomes.push({
+      name: m.name,
+      description: m.description,
+      figures: [],
+      notes: [],
+      budgets: [],
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+  }
+}
+
+const ok = outcomes.every((o) => !o.error && o.budgets.every((b) => b.ok));
+if (values.json) {
+  process.stdout.write(
+    `${JSON.stringify({ node: process.version, cpus: (await import('node:os')).cpus().length, ok, measurements: outcomes }, null, 2)}\n`,
+  );
+} else {
+  const fmt = (v: number, unit: string) =>
+    unit === 'count' ? String(v) : `${v.toFixed(unit === 'ms' ? 0 : 1)} ${unit}`;
+  const rows: string[][] = [['MEASUREMENT', 'FIGURE', 'VALUE', 'BUDGET']];
+  for (const o of outcomes) {
+    if (o.error) rows.push([o.name, 'ERROR', o.error.split('\n')[0] ?? '', '']);
+    for (const f of o.figures) {
+      const b = o.budgets.find((x) => x.figure === f.name);
+      rows.push([o.name, f.name, fmt(f.value, f.unit), b ? `${b.ok ? 'ok' : 'OVER'}: ${b.text}` : '']);
+    }
+  }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows)
+    process.stdout.write(
+      `${r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  for (const o of outcomes) for (const n of o.notes) process.stdout.write(`${o.name}: ${n}\n`);
+  for (const o of outcomes) if (o.error) process.stderr.write(`${o.name} failed:\n${o.error}\n`);
+}
+process.exitCode = ok ? 0 : 1;
