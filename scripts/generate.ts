@@ -3,6 +3,7 @@
 //   packages/core/src/default-templates.ts          from packages/core/templates/*.hbs (embedded so the
 //                                                   bundled actions need no template files on disk)
 // Usage: pnpm generate
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { volumeRequestJsonSchemaText } from '../packages/core/src/request-schema.ts';
@@ -22,6 +23,10 @@ writeFileSync(
     '',
   ].join('\n'),
 );
+// Format as Biome would, so `pnpm lint` stays clean on the generated module.
+execFileSync('pnpm', ['exec', 'biome', 'format', '--write', join(core, 'src/default-templates.ts')], {
+  stdio: 'ignore',
+});
 console.log(
   'wrote packages/core/schema/volume-request.schema.json and packages/core/src/default-templates.ts',
 );
