@@ -80,6 +80,30 @@ function checkQuantities(def: ResourceDef, obj: JsonObject): void {
   }
 }
 
+/** metav1.Time serializes as RFC 3339 with seconds: a client's "…:12.000Z" is stored as "…:12Z". */
+function rfc3339(value: Json | undefined): Json | undefined {
+  if (typeof value !== 'string') return value;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : timestamp(new Date(ms));
+}
+
+function normalizeTimes(obj: JsonObject): void {
+  const metadata = isObject(obj.metadata) ? obj.metadata : undefined;
+  if (metadata) {
+    for (const k of ['creationTimestamp', 'deletionTimestamp'])
+      if (metadata[k] !== undefined) metadata[k] = rfc3339(metadata[k]) as Json;
+    if (Array.isArray(metadata.managedFields)) {
+      for (const m of metadata.managedFields)
+        if (isObject(m) && m.time !== undefined) m.time = rfc3339(m.time) as Json;
+    }
+  }
+  if (isObject(obj.status) && obj.status.lastPhaseTransitionTime !== undefined) {
+    obj.status.lastPhaseTransitionTime = rfc3339(obj.status.lastPhaseTransitionTime) as Json;
+  }
+  for (const k of ['firstTimestamp', 'lastTimestamp'])
+    if (obj[k] !== undefined && obj[k] !== null) obj[k] = rfc3339(obj[k]) as Json;
+}
+
 function trackFor(def: ResourceDef, subresource: string): (set: Set<string>) => Set<string> {
   const statusTop = new Set(def.statusFields.map((f) => `f:${f}`));
   return (set) => {
@@ -157,6 +181,7 @@ export class Registry {
       delete metadata.namespace;
     }
     checkQuantities(def, obj);
+    normalizeTimes(obj);
     def.defaults(obj);
     // Keys with null values decode to absent fields.
     for (const [k, v] of Object.entries(metadata)) if (v === null) delete metadata[k];

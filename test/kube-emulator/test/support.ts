@@ -135,3 +135,34 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+export interface StatusLike {
+  kind?: string;
+  code?: number;
+  reason?: string;
+  message?: string;
+  details?: {
+    name?: string;
+    kind?: string;
+    group?: string;
+    causes?: { reason?: string; type?: string; message?: string; field?: string }[];
+    retryAfterSeconds?: number;
+  };
+}
+
+/** Runs a client-node call that must fail and returns the HTTP code and the parsed Status body. */
+export async function apiError(
+  call: () => Promise<unknown>,
+): Promise<{ code: number; status: StatusLike; headers: Record<string, string> }> {
+  try {
+    await call();
+  } catch (error) {
+    const e = error as { code?: unknown; body?: unknown; headers?: Record<string, string> };
+    if (typeof e.code !== 'number') throw error;
+    let status: StatusLike = {};
+    if (typeof e.body === 'string' && e.body !== '') status = JSON.parse(e.body) as StatusLike;
+    else if (typeof e.body === 'object' && e.body !== null) status = e.body as StatusLike;
+    return { code: e.code, status, headers: e.headers ?? {} };
+  }
+  throw new Error('expected the call to fail');
+}
