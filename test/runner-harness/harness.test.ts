@@ -175,6 +175,8 @@ describe('runAction with a fixture action on the real @actions/core', () => {
     expect(run.stdout).toContain(`the token is ${token}`);
     expect(run.log).toContain('the token is ***');
     expect(run.log.join('\n')).not.toContain(token);
+    // allText is unmasked (only the ::add-mask:: registration is left out), so a secret grep catches this.
+    expect(run.allText).toContain(`the token is ${token}`);
     expect(run.state).toEqual({ started: 'yes' });
     expect(run.exportedEnv).toEqual({ FIXTURE_EXPORTED: 'a\nb' });
     expect(run.addedPath).toEqual(['/opt/fixture/bin']);
@@ -216,6 +218,7 @@ describe('runAction with a fixture action on the real @actions/core', () => {
     expect(run.outputs['main-sha']).toBe(await emu.branchSha('main'));
     expect(run.masks).toEqual([token]);
     expect(run.env.GITHUB_REF_NAME).toBe('main');
+    expect(run.allText).not.toContain(token);
   });
 
   it('reports failure, unexpected inputs and files left in RUNNER_TEMP', async () => {

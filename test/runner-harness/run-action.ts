@@ -78,7 +78,11 @@ export interface ActionRun {
   leftoverFiles: string[];
   /** Contents of the leftover regular files (UTF-8), by relative path. */
   leftoverContents: Record<string, string>;
-  /** Every text the run produced (stdout, stderr, outputs, summary, state, env, leftovers), for greps. */
+  /**
+   * Every text the run produced (stdout, stderr, outputs, summary, state, env, leftovers), unmasked, for
+   * secret greps. Only the `::add-mask::` command lines are left out: they are how a secret is registered,
+   * and the runner never shows them.
+   */
   allText: string;
   /** The environment the process got (INPUT_*, GITHUB_*, RUNNER_*). */
   env: Record<string, string>;
@@ -238,8 +242,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     leftoverFiles,
     leftoverContents,
     allText: [
-      stdout,
-      stderr,
+      withoutMaskCommands(stdout),
+      withoutMaskCommands(stderr),
       ...Object.entries(outputs).map(([k, v]) => `${k}=${v}`),
       summary,
       ...Object.entries(state).map(([k, v]) => `${k}=${v}`),
@@ -335,6 +339,13 @@ function findActionYml(bundle: string): string | undefined {
     dir = dirname(dir);
   }
   return undefined;
+}
+
+function withoutMaskCommands(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('::add-mask::'))
+    .join('\n');
 }
 
 async function listRecursive(dir: string, prefix = ''): Promise<string[]> {
