@@ -42,6 +42,24 @@ export type ParsedOptions<T extends OptionSpecs> = {
       : string | undefined;
 };
 
+/** Options several commands share, so their names and help read the same everywhere. */
+export const configOption = {
+  type: 'string',
+  valueName: 'FILE',
+  description: 'Repo config file.',
+  defaultText: 'efs-dr.yaml when present',
+} as const satisfies OptionSpec;
+export const jsonOption = {
+  type: 'boolean',
+  description:
+    'Print one JSON document on stdout (nothing else there) describing every volume and its outcome.',
+} as const satisfies OptionSpec;
+export const verboseOption = {
+  type: 'boolean',
+  short: 'v',
+  description: 'More detail on stderr.',
+} as const satisfies OptionSpec;
+
 const HELP: OptionSpec = { type: 'boolean', short: 'h', description: 'Show this help.' };
 
 /** Parses `argv` against `specs` (plus --help). Throws UsageError on unknown or malformed options. */

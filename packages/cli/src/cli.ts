@@ -6,6 +6,18 @@ import { commands } from './commands.ts';
 
 export const PROGRAM = 'efs-dr';
 
+/** File-system errors that mean the environment is wrong (exit 2), not that efs-dr has a bug. */
+const ENVIRONMENT_ERRNOS = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'ENOTDIR',
+  'EISDIR',
+  'ELOOP',
+  'EMFILE',
+  'ENAMETOOLONG',
+]);
+
 export function programHelp(): string {
   const names = Object.keys(commands);
   const width = Math.max(...names.map((n) => n.length)) + 2;
@@ -53,6 +65,11 @@ export async function runCli(
     if (error instanceof UserError) {
       for (const p of error.problems) context.stderr.write(`${formatProblem(p)}\n`);
       context.stderr.write(`${PROGRAM} ${name}: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code === 'string' && ENVIRONMENT_ERRNOS.has(code)) {
+      context.stderr.write(`${PROGRAM} ${name}: ${errorMessage(error)}\n`);
       return EXIT_USAGE;
     }
     // Ours: keep the detail.

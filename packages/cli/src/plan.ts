@@ -11,7 +11,17 @@ import {
   planRequests,
   streamLogger,
 } from '@efs-dr/core';
-import { EXIT_FAILED, EXIT_OK, formatCommandHelp, parseCommandArgs, UsageError } from './args.ts';
+import {
+  configOption,
+  EXIT_FAILED,
+  EXIT_OK,
+  formatCommandHelp,
+  jsonOption,
+  type OptionSpecs,
+  parseCommandArgs,
+  UsageError,
+  verboseOption,
+} from './args.ts';
 import type { Command, CommandContext } from './command.ts';
 import { formatTable, writeJson, writeProblems } from './output.ts';
 
@@ -22,12 +32,7 @@ const options = {
     description: 'Directory of request files (*.yaml, *.yml, searched recursively).',
     defaultText: "requestsDir from the config, 'requests'",
   },
-  config: {
-    type: 'string',
-    valueName: 'FILE',
-    description: 'Repo config file.',
-    defaultText: 'efs-dr.yaml when present',
-  },
+  config: configOption,
   base: {
     type: 'string',
     valueName: 'DIR',
@@ -39,12 +44,9 @@ const options = {
     description: 'EFS DNS name to render into the PVs.',
     defaultText: `a placeholder, ${PLACEHOLDER_EFS_HOST}`,
   },
-  json: {
-    type: 'boolean',
-    description: 'Print one JSON document on stdout (every volume, outcome, manifests).',
-  },
-  verbose: { type: 'boolean', short: 'v', description: 'More detail on stderr.' },
-} as const;
+  json: jsonOption,
+  verbose: verboseOption,
+} as const satisfies OptionSpecs;
 
 const usage = 'efs-dr plan [--requests DIR] [--config FILE] [--base DIR] [--efs-host HOST] [--json]';
 const summary = 'Validate requests, check conflicts against a base checkout, and show what would be created.';
