@@ -2,7 +2,7 @@
 // one outcome — create, unchanged, labels-changed (the only change allowed after provisioning), rejected (with
 // the reason), conflict (same PV name or same namespace/PVC twice), invalid (problems), or removed (a warning:
 // deleting a request never deletes data). Creates and label changes carry their rendered manifests.
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { EfsDrConfig } from './config.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { toVolume, type Volume } from './naming.ts';
@@ -408,7 +408,12 @@ export async function planRequests(options: PlanOptions): Promise<Plan> {
     let base: VolumeRequestSet | undefined;
     if (options.baseRoot !== undefined) {
       const rel = relative(repoRoot, requestsDir);
-      const baseDir = isAbsolute(rel) ? requestsDir : join(resolve(options.baseRoot), rel);
+      if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) {
+        throw new UserError(
+          `the requests directory ${requestsDir} is outside the repository ${repoRoot}, so it has no counterpart in the base checkout`,
+        );
+      }
+      const baseDir = join(resolve(options.baseRoot), rel);
       base = await readVolumeRequests(baseDir, { displayRoot: resolve(options.baseRoot) });
       if (base.problems.length) {
         logger.debug(`base branch: ${base.problems.length} problem(s) in its requests, ignored for the plan`);

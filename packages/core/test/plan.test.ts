@@ -103,6 +103,27 @@ describe('planRequests', () => {
     expect(plan.problems[0]).toMatchObject({ file: 'teams/requests/a.yaml', line: 10, field: 'spec.size' });
   });
 
+  it('with a base, the requests directory must be inside the repository', async () => {
+    const repo = tree({ 'requests/a.yaml': requestYaml() });
+    const base = tree({});
+    await expect(
+      planRequests({
+        repoRoot: join(repo, 'requests'),
+        requestsDir: join(repo, 'requests'),
+        baseRoot: base,
+        config: makeDefaultConfig(),
+      }),
+    ).resolves.toMatchObject({ ok: true });
+    await expect(
+      planRequests({
+        repoRoot: join(repo, 'elsewhere'),
+        requestsDir: join(repo, 'requests'),
+        baseRoot: base,
+        config: makeDefaultConfig(),
+      }),
+    ).rejects.toThrow(/outside the repository/);
+  });
+
   it('does not follow symlinks out of the requests directory', async () => {
     const outside = tree({ 'secret/x.yaml': requestYaml({ name: 'outside' }) });
     const repo = tree({ 'requests/a.yaml': requestYaml() });
