@@ -149,7 +149,7 @@ export class ClusterClient {
   readonly #logger: Logger;
   readonly #watchTimeoutSeconds: number;
   readonly #namespaces = new Map<string, Promise<ClusterResult<{ created: boolean }>>>();
-  readonly #watches = new Set<AbortController>();
+  readonly #watches = new Set<WatchHandle>();
   #retries = 0;
   #closed = false;
 
@@ -493,35 +493,60 @@ export class ClusterClient {
           ...(labelSelector === undefined ? {} : { labelSelector }),
         }),
       listClaimEvents: (namespace) => this.listClaimEvents(namespace),
-      watch: (path, query, onEvent) => this.#watch(path, query, onEvent),
+      watch: async (path, query, onEvent) => this.#watch(path, query, onEvent),
     };
   }
 
   /**
    * One watch connection (client-node's `Watch`). `done` settles with the reason it ended: `null` when the
-   * server closed it cleanly, otherwise the error (client-node aborts a watch idle for 30 s).
+   * server closed it cleanly, otherwise the error (client-node aborts a watch idle for 30 s). The handle is
+   * returned at once: client-node only hands out its AbortController once the response headers arrive, and
+   * `abort()` must work before that too.
    */
-  async #watch(
+  #watch(
     path: string,
     query: Record<string, string | number | boolean>,
     onEvent: WatchEventHandler,
-  ): Promise<WatchHandle> {
-    if (this.#closed) throw new ClusterError(`watch ${path}`, closedFailure);
-    const watch = new this.#k8s.Watch(this.#kubeConfig);
+  ): WatchHandle {
     let settle: (err: unknown) => void = () => {};
     const done = new Promise<unknown>((resolve) => {
       settle = resolve;
     });
+    let controller: AbortController | undefined;
+    let aborted = false;
+    const handle: WatchHandle = {
+      done,
+      abort: () => {
+        aborted = true;
+        controller?.abort();
+        settle(new DOMException('watch stopped', 'AbortError'));
+      },
+    };
+    if (this.#closed) {
+      settle(new ClusterError(`watch ${path}`, closedFailure));
+      return handle;
+    }
+    this.#watches.add(handle);
+    void done.then(() => this.#watches.delete(handle));
     const jitter = 0.8 + this.#clock.random() * 0.4;
-    const controller = await watch.watch(
-      path,
-      { timeoutSeconds: Math.max(1, Math.round(this.#watchTimeoutSeconds * jitter)), ...query },
-      (type, object) => onEvent(type, object),
-      (err) => settle(err ?? null),
-    );
-    this.#watches.add(controller);
-    void done.then(() => this.#watches.delete(controller));
-    return { done, abort: () => controller.abort() };
+    const watch = new this.#k8s.Watch(this.#kubeConfig);
+    watch
+      .watch(
+        path,
+        { timeoutSeconds: Math.max(1, Math.round(this.#watchTimeoutSeconds * jitter)), ...query },
+        (type, object) => {
+          if (!aborted) onEvent(type, object);
+        },
+        (err) => settle(err ?? null),
+      )
+      .then(
+        (c) => {
+          controller = c;
+          if (aborted) c.abort();
+        },
+        (e: unknown) => settle(e),
+      );
+    return handle;
   }
 }
 

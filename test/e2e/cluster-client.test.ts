@@ -1,0 +1,295 @@
+// The core cluster client (real @kubernetes/client-node 2.x) against the Kubernetes API emulator over TLS.
+import { type ClusterClient, claimKey, connectCluster, formatClusterFailure } from '@efs-dr/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KubeEmulator, startKubeEmulator } from '../kube-emulator/index.ts';
+import { volumePair } from './cluster-support.ts';
+
+let kube: KubeEmulator;
+let client: ClusterClient;
+
+beforeAll(async () => {
+  kube = await startKubeEmulator({ controllerDelayMs: 5 });
+  client = await connectCluster({
+    kubeconfig: kube.kubeconfig,
+    retry: { attempts: 4, baseMs: 10, maxMs: 50 },
+  });
+});
+afterAll(async () => {
+  await client?.close();
+  await kube?.close();
+});
+
+function writes(path: string) {
+  return kube.requests.filter((r) => r.method !== 'GET' && r.path.startsWith(path));
+}
+
+describe('cluster client against the emulator', () => {
+  it('reads the server version (proves TLS with the kubeconfig CA and the token)', async () => {
+    expect(await client.serverVersion()).toEqual({ ok: true, value: 'v1.32.4' });
+  });
+
+  it('ensureNamespace creates once, then finds it; concurrent callers share one round trip', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => client.ensureNamespace('ensure-me')));
+    expect(results.every((r) => r.ok && r.value.created)).toBe(true);
+    expect(writes('/api/v1/namespaces').filter((r) => r.path === '/api/v1/namespaces')).toHaveLength(1);
+    expect(kube.object('namespaces', 'ensure-me')).toBeDefined();
+
+    const other = await connectCluster({ kubeconfig: kube.kubeconfig });
+    try {
+      expect(await other.ensureNamespace('ensure-me')).toEqual({ ok: true, value: { created: false } });
+    } finally {
+      await other.close();
+    }
+    expect(writes('/api/v1/namespaces').filter((r) => r.path === '/api/v1/namespaces')).toHaveLength(1);
+  });
+
+  it('ensureNamespace reports an invalid name with the server message', async () => {
+    const r = await client.ensureNamespace('Not_Valid');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.status).toBe(422);
+    expect(r.reason).toBe('Invalid');
+    expect(r.message).toContain('Namespace "Not_Valid" is invalid');
+  });
+
+  it('applies a PV and its pre-bound claim server-side, then waits until Bound', async () => {
+    const { pv, pvc, pvName, namespace } = volumePair('warehouse-store');
+    expect((await client.ensureNamespace(namespace)).ok).toBe(true);
+    const appliedPv = await client.applyObject(pv);
+    const appliedPvc = await client.applyObject(pvc);
+    expect(appliedPv.ok && appliedPv.value.metadata?.uid).toBeTruthy();
+    expect(appliedPvc.ok && appliedPvc.value.spec?.volumeName).toBe(pvName);
+    const patch = kube.requests.find((r) => r.method === 'PATCH' && r.name === pvName);
+    expect(patch?.contentType).toBe('application/apply-patch+yaml');
+    expect(patch?.query.fieldManager).toBe('efs-dr');
+
+    const result = await client.waitForBound([{ namespace, name: 'warehouse-store', pvName }], {
+      deadlineMs: 10_000,
+    });
+    expect(result.get(`${namespace}/warehouse-store`)).toEqual({ bound: true });
+    const got = await client.getPersistentVolume(pvName);
+    expect(got.ok && got.value?.spec?.claimRef?.name).toBe('warehouse-store');
+    expect(got.ok && got.value?.status?.phase).toBe('Bound');
+    const claim = await client.getPersistentVolumeClaim(namespace, 'warehouse-store');
+    expect(claim.ok && claim.value?.status?.phase).toBe('Bound');
+
+    // a second apply of the same objects changes nothing
+    const rv = kube.resourceVersion();
+    expect((await client.applyObject(pv)).ok).toBe(true);
+    expect((await client.applyObject(pvc)).ok).toBe(true);
+    expect(kube.resourceVersion()).toBe(rv);
+  });
+
+  it('get returns undefined for what does not exist', async () => {
+    expect(await client.getPersistentVolume('no.such.volume')).toEqual({ ok: true, value: undefined });
+    expect(await client.getPersistentVolumeClaim('default', 'nothing')).toEqual({
+      ok: true,
+      value: undefined,
+    });
+  });
+
+  it('surfaces the server Status of a rejected apply (NFS source is immutable)', async () => {
+    const { pv } = volumePair('immutable-one');
+    expect((await client.applyObject(pv)).ok).toBe(true);
+    const moved = volumePair('immutable-one', {
+      server: 'fs-0f9e8d7c6b5a40312.efs.us-west-2.amazonaws.com',
+    }).pv;
+    const r = await client.applyObject(moved, { force: true });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r).toMatchObject({ status: 422, reason: 'Invalid' });
+    expect(r.message).toContain(
+      'PersistentVolume "sales.warehouse.warehouse-dev.immutable-one" is invalid: spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation',
+    );
+    expect(formatClusterFailure(r)).not.toContain('[object Object]');
+    expect(r.attempts).toBe(1);
+  });
+
+  it('dry-run apply validates without storing', async () => {
+    const { pv, pvName } = volumePair('dry-run-only');
+    const r = await client.applyObject(pv, { dryRun: true });
+    expect(r.ok).toBe(true);
+    expect(kube.object('persistentvolumes', pvName)).toBeUndefined();
+  });
+
+  it('createObject tells created from already-exists (strict mode)', async () => {
+    const { pv, pvName } = volumePair('strict-one');
+    const first = await client.createObject(pv);
+    expect(first.ok && first.value.outcome).toBe('created');
+    const second = await client.createObject(pv);
+    expect(second).toEqual({ ok: true, value: { outcome: 'already-exists' } });
+    expect(
+      kube.objects('persistentvolumes').filter((o) => (o.metadata as { name: string }).name === pvName),
+    ).toHaveLength(1);
+  });
+
+  it('createObject whose answer was lost after the write reports created (recovered), not already-exists', async () => {
+    const { pv, pvName } = volumePair('lost-answer');
+    kube.faults.dropAfterCommitRate = 1;
+    kube.faults.applies = (r) => r.method === 'POST' && r.path === '/api/v1/persistentvolumes';
+    let r: Awaited<ReturnType<ClusterClient['createObject']>>;
+    try {
+      const pending = client.createObject(pv);
+      // let the first try commit and drop, then let the retry through
+      await waitUntil(() => kube.requests.some((q) => q.fault === 'drop-after-commit'));
+      kube.faults.dropAfterCommitRate = 0;
+      r = await pending;
+    } finally {
+      kube.faults.dropAfterCommitRate = 0;
+      delete kube.faults.applies;
+    }
+    expect(r.ok && r.value).toMatchObject({ outcome: 'created', recovered: true });
+    expect(kube.object('persistentvolumes', pvName)).toBeDefined();
+  });
+
+  it('deleteObject deletes, then reports not-found; a uid precondition protects another object', async () => {
+    const { pv, pvName } = volumePair('to-delete');
+    const created = await client.applyObject(pv);
+    expect(created.ok).toBe(true);
+    const ref = { apiVersion: 'v1', kind: 'PersistentVolume', name: pvName };
+    const wrongUid = await client.deleteObject(ref, { uid: '00000000-0000-0000-0000-000000000000' });
+    expect(wrongUid).toMatchObject({ ok: false, status: 409, reason: 'Conflict' });
+    const uid = created.ok ? created.value.metadata?.uid : undefined;
+    expect(await client.deleteObject(ref, uid === undefined ? {} : { uid })).toEqual({
+      ok: true,
+      value: { outcome: 'deleted' },
+    });
+    await kube.settle();
+    expect(await client.deleteObject(ref)).toEqual({ ok: true, value: { outcome: 'not-found' } });
+  });
+
+  it('lists PVs and PVCs by label, following continue tokens', async () => {
+    const namespace = 'list-test';
+    expect((await client.ensureNamespace(namespace)).ok).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      const { pvc } = volumePair(`listed-${i}`, { namespace });
+      pvc.metadata = { ...pvc.metadata, labels: { ...pvc.metadata?.labels, 'list-test': 'yes' } };
+      expect((await client.applyObject(pvc)).ok).toBe(true);
+    }
+    const claims = await client.listPersistentVolumeClaims({ namespace, labelSelector: 'list-test=yes' });
+    expect(claims.ok && claims.value.items.map((c) => c.metadata?.name)).toEqual([
+      'listed-0',
+      'listed-1',
+      'listed-2',
+    ]);
+    expect(claims.ok && Number(claims.value.resourceVersion)).toBeGreaterThan(0);
+    const all = await client.listPersistentVolumeClaims({ labelSelector: 'list-test=yes' });
+    expect(all.ok && all.value.items).toHaveLength(3);
+    const volumes = await client.listPersistentVolumes({
+      labelSelector: 'app.kubernetes.io/managed-by=efs-dr',
+    });
+    expect(volumes.ok && volumes.value.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe('waitForBound reasons', () => {
+  it('explains a volume too small, one bound to another claim, and a missing volume', async () => {
+    const namespace = 'reasons';
+    expect((await client.ensureNamespace(namespace)).ok).toBe(true);
+    const small = volumePair('too-small', { namespace, pvSize: '1Gi', pvcSize: '5Gi' });
+    const taken = volumePair('taken', { namespace });
+    const thief = volumePair('thief', { namespace });
+    const missing = volumePair('no-volume', { namespace });
+    // the thief claims the volume meant for "taken" first
+    thief.pvc.spec = { ...thief.pvc.spec, volumeName: taken.pvName };
+    for (const o of [small.pv, small.pvc, taken.pv, thief.pvc])
+      expect((await client.applyObject(o)).ok).toBe(true);
+    await kube.settle();
+    expect((await client.applyObject(taken.pvc)).ok).toBe(true);
+    expect((await client.applyObject(missing.pvc)).ok).toBe(true);
+    await kube.settle();
+
+    const result = await client.waitForBound(
+      [small, taken, missing].map((p) => ({ namespace, name: p.pvc.metadata?.name ?? '', pvName: p.pvName })),
+      { deadlineMs: 1_500 },
+    );
+    const reason = (key: string) => {
+      const s = result.get(key);
+      return s?.bound === false ? s.reason : 'bound';
+    };
+    expect(reason(`${namespace}/too-small`)).toContain(
+      `PersistentVolume "${small.pvName}" is too small: 1Gi < 5Gi requested`,
+    );
+    expect(reason(`${namespace}/too-small`)).toContain('requested PV is too small');
+    expect(reason(`${namespace}/taken`)).toContain(
+      `PersistentVolume "${taken.pvName}" is bound to another claim (reasons/thief)`,
+    );
+    expect(reason(`${namespace}/taken`)).toContain('already bound to a different claim');
+    expect(reason(`${namespace}/no-volume`)).toBe(`PersistentVolume "${missing.pvName}" does not exist`);
+    expect(claimKey({ namespace, name: 'taken' })).toBe('reasons/taken');
+  });
+
+  it('reopens watches the server ends, from the last resourceVersion, and sees a late bind', async () => {
+    const shortWatches = await connectCluster({ kubeconfig: kube.kubeconfig, watchTimeoutSeconds: 1 });
+    try {
+      const namespace = 'late-bind';
+      expect((await shortWatches.ensureNamespace(namespace)).ok).toBe(true);
+      const pair = volumePair('late', { namespace });
+      expect((await shortWatches.applyObject(pair.pvc)).ok).toBe(true);
+      const since = kube.requests.length;
+      const waiting = shortWatches.waitForBound([{ namespace, name: 'late', pvName: pair.pvName }], {
+        deadlineMs: 15_000,
+      });
+      await sleep(2_600);
+      expect((await shortWatches.applyObject(pair.pv)).ok).toBe(true);
+      const result = await waiting;
+      expect(result.get(`${namespace}/late`)).toEqual({ bound: true });
+      const claimWatches = kube.requests
+        .slice(since)
+        .filter((r) => r.resource === 'persistentvolumeclaims' && r.verb === 'watch');
+      expect(claimWatches.length).toBeGreaterThanOrEqual(2);
+      expect(claimWatches.every((w) => Number(w.query.resourceVersion) > 0)).toBe(true);
+      const claimLists = kube.requests
+        .slice(since)
+        .filter((r) => r.resource === 'persistentvolumeclaims' && r.verb === 'list');
+      expect(claimLists).toHaveLength(1);
+    } finally {
+      await shortWatches.close();
+    }
+  });
+
+  it('lists again when the resourceVersion has expired (410)', async () => {
+    const shortWatches = await connectCluster({ kubeconfig: kube.kubeconfig, watchTimeoutSeconds: 1 });
+    try {
+      const namespace = 'expired';
+      expect((await shortWatches.ensureNamespace(namespace)).ok).toBe(true);
+      const pair = volumePair('late', { namespace });
+      expect((await shortWatches.applyObject(pair.pvc)).ok).toBe(true);
+      const since = kube.requests.length;
+      const waiting = shortWatches.waitForBound([{ namespace, name: 'late', pvName: pair.pvName }], {
+        deadlineMs: 15_000,
+      });
+      await waitUntil(() =>
+        kube.requests.slice(since).some((r) => r.resource === 'persistentvolumeclaims' && r.verb === 'watch'),
+      );
+      // the watch sees a change, then the history moves past it and is forgotten: the reconnect's
+      // resourceVersion is too old
+      const churn = volumePair('churn', { namespace });
+      expect((await shortWatches.applyObject(churn.pvc)).ok).toBe(true);
+      expect((await shortWatches.ensureNamespace('expired-churn')).ok).toBe(true);
+      kube.compactWatchHistory();
+      await sleep(1_500);
+      expect((await shortWatches.applyObject(pair.pv)).ok).toBe(true);
+      const result = await waiting;
+      expect(result.get(`${namespace}/late`)).toEqual({ bound: true });
+      const claimLists = kube.requests
+        .slice(since)
+        .filter((r) => r.resource === 'persistentvolumeclaims' && r.verb === 'list');
+      expect(claimLists.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await shortWatches.close();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
