@@ -3,7 +3,9 @@
  * lives here, so tests can check the result with plain `git log` / `git show`.
  */
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
 
@@ -116,7 +118,37 @@ export class BareRepo {
 
   /** Writes a blob; returns its sha. */
   async writeBlob(content: Buffer): Promise<string> {
-    return (await this.run(['hash-object', '-w', '-t', 'blob', '--stdin'], { input: content })).trim();
+    return (await this.writeObjects('blob', [content]))[0] as string;
+  }
+
+  /** Writes many blobs with one git process (`hash-object -w --stdin-paths`); shas in input order. */
+  async writeBlobs(contents: readonly Buffer[]): Promise<string[]> {
+    return this.writeObjects('blob', contents);
+  }
+
+  /**
+   * Writes many objects of one type with one git process; shas in input order. Trees are checked by git
+   * (`hash-object` refuses a malformed tree).
+   */
+  async writeObjects(type: 'blob' | 'tree', contents: readonly Buffer[]): Promise<string[]> {
+    if (contents.length === 0) return [];
+    if (contents.length === 1) {
+      const out = await this.run(['hash-object', '-w', '-t', type, '--stdin'], {
+        input: contents[0] as Buffer,
+      });
+      return [out.trim()];
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'github-emulator-objects-'));
+    try {
+      const paths = contents.map((_, i) => join(dir, String(i)));
+      await Promise.all(contents.map((c, i) => writeFile(paths[i] as string, c)));
+      const out = await this.run(['hash-object', '-w', '-t', type, '--no-filters', '--stdin-paths'], {
+        input: `${paths.join('\n')}\n`,
+      });
+      return out.split('\n').filter(Boolean);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async readBlob(sha: string): Promise<Buffer> {
@@ -128,6 +160,21 @@ export class BareRepo {
     if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
     const { stdout, code } = await this.exec(['cat-file', '-t', sha], { okCodes: [1, 128] });
     return code === 0 ? stdout.toString('utf8').trim() : undefined;
+  }
+
+  /** Types of many objects with one git process; missing objects are absent from the map. */
+  async objectTypes(shas: readonly string[]): Promise<Map<string, string>> {
+    const valid = [...new Set(shas.filter((s) => /^[0-9a-f]{40}$/.test(s)))];
+    const types = new Map<string, string>();
+    if (valid.length === 0) return types;
+    const out = await this.run(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+      input: `${valid.join('\n')}\n`,
+    });
+    for (const line of out.split('\n')) {
+      const [sha = '', type = ''] = line.split(' ');
+      if (type && type !== 'missing') types.set(sha, type);
+    }
+    return types;
   }
 
   /** Resolves a branch name, full ref or (possibly abbreviated) sha to a commit sha. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * POST /repos/{owner}/{repo}/git/trees, as GitHub documents it: entries may use nested paths
  * (`a/b/c.yaml`), are applied on top of `base_tree` when given (otherwise the tree holds only the entries),
@@ -48,11 +49,24 @@ export async function buildTree(
 ): Promise<string> {
   if (!Array.isArray(entries)) throw invalid('Invalid request.\n\n"tree" wasn\'t supplied.');
   const root: Dir = { kind: 'dir', sha: baseTree, children: baseTree ? undefined : new Map(), dirty: true };
-  const blobs = new Map<string, string>();
-  for (const raw of entries as unknown[]) {
-    await applyEntry(repo, root, parseEntry(raw), blobs);
+  const parsed = (entries as unknown[]).map(parseEntry);
+  // Every `content` becomes a blob, written in one git process: a tree of thousands of files stays fast.
+  const contents = [...new Set(parsed.flatMap((e) => (e.content === undefined ? [] : [e.content])))];
+  const shas = await repo.writeBlobs(contents.map((c) => Buffer.from(c, 'utf8')));
+  const blobs = new Map(contents.map((c, i) => [c, shas[i] as string]));
+  const types = await repo.objectTypes(parsed.flatMap((e) => (typeof e.sha === 'string' ? [e.sha] : [])));
+  for (const entry of parsed) {
+    await applyEntry(repo, root, entry, blobs, types);
   }
-  return (await writeDir(repo, root)) ?? (await repo.makeTree([]));
+  // Trees are serialised and hashed here, then written in one git process: a commit touching thousands of
+  // directories costs one spawn, not one `mktree` each.
+  await children(repo, root);
+  const pending: Buffer[] = [];
+  const sha = writeDir(root, pending) ?? encodeTree([], pending);
+  const written = await repo.writeObjects('tree', pending);
+  const expected = pending.map((body) => objectSha(body));
+  if (written.join() !== expected.join()) throw new Error('tree-builder: git hashed a tree differently');
+  return sha;
 }
 
 function parseEntry(raw: unknown): TreeInputEntry {
@@ -118,6 +132,7 @@ async function applyEntry(
   root: Dir,
   entry: TreeInputEntry,
   blobs: Map<string, string>,
+  types: Map<string, string>,
 ): Promise<void> {
   const parts = splitPath(entry.path);
   const name = parts.pop() as string;
@@ -149,12 +164,10 @@ async function applyEntry(
   }
   let sha = entry.sha as string | undefined;
   if (entry.content !== undefined) {
-    // One git process per distinct content: a tree of thousands of identical files stays fast.
-    sha = blobs.get(entry.content) ?? (await repo.writeBlob(Buffer.from(entry.content, 'utf8')));
-    blobs.set(entry.content, sha);
+    sha = blobs.get(entry.content);
   } else if (sha !== undefined && entry.type !== 'commit') {
     // Submodule entries name commits of another repository; everything else must exist here.
-    const actual = await repo.objectType(sha);
+    const actual = types.get(sha);
     if (actual !== entry.type) {
       throw invalid(`Invalid tree info: tree.sha ${sha} is not a valid ${entry.type}`);
     }
@@ -168,18 +181,35 @@ async function applyEntry(
   );
 }
 
-async function writeDir(repo: BareRepo, dir: Dir): Promise<string | undefined> {
+function writeDir(dir: Dir, pending: Buffer[]): string | undefined {
   if (!dir.dirty) return dir.sha;
-  const map = await children(repo, dir);
   const entries: TreeEntry[] = [];
-  for (const [name, node] of map) {
+  for (const [name, node] of dir.children ?? new Map<string, Node>()) {
     if (node.kind === 'leaf') {
       entries.push({ mode: node.mode, type: node.type, sha: node.sha, path: name });
     } else {
-      const sha = await writeDir(repo, node);
+      const sha = writeDir(node, pending);
       if (sha !== undefined) entries.push({ mode: '040000', type: 'tree', sha, path: name });
     }
   }
   if (entries.length === 0) return undefined;
-  return repo.makeTree(entries);
+  return encodeTree(entries, pending);
+}
+
+/** git's tree object: entries sorted by name (a tree's name compared as if it ended in `/`). */
+function encodeTree(entries: TreeEntry[], pending: Buffer[]): string {
+  const key = (e: TreeEntry) => Buffer.from(e.type === 'tree' ? `${e.path}/` : e.path, 'utf8');
+  const sorted = [...entries].sort((a, b) => Buffer.compare(key(a), key(b)));
+  const body = Buffer.concat(
+    sorted.flatMap((e) => [
+      Buffer.from(`${e.mode === '040000' ? '40000' : e.mode} ${e.path}\0`, 'utf8'),
+      Buffer.from(e.sha, 'hex'),
+    ]),
+  );
+  pending.push(body);
+  return objectSha(body, 'tree');
+}
+
+function objectSha(body: Buffer, type = 'tree'): string {
+  return createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
 }

@@ -1,10 +1,11 @@
 /**
  * Commits files to a branch through GitHub's Git Data API (no checkout, no git credentials on disk):
  * read the branch → blobs for the files that differ → a tree on the head's tree → a commit with the head as
- * parent → move the branch without force. GitHub signs commits made this way with an app token, and branch
- * protection applies. When the branch moved in between (422 "Update is not a fast forward"), the tree is
- * rebuilt on the new head and the update tried again; if the files are then already there, nothing is
- * committed.
+ * parent → move the branch without force. (Many files go inline in the tree request instead of one blob
+ * request each, to stay within GitHub's limits on content-creating requests.) GitHub signs commits made
+ * this way with an app token, and branch protection applies. When the branch moved in between (422 "Update
+ * is not a fast forward"), the tree is rebuilt on the new head and the update tried again; if the files
+ * are then already there, nothing is committed.
  */
 import { createHash } from 'node:crypto';
 import type { GitHubClient, GitHubRepo } from './github-client.ts';
@@ -30,6 +31,13 @@ export interface CommitFilesOptions extends GitHubRepo {
   maxAttempts?: number;
   /** Parallel blob uploads; default 4. */
   concurrency?: number;
+  /**
+   * Up to this many changed files are uploaded as blobs (default 20); more go inline in the tree request
+   * (GitHub creates the blobs), keeping a large commit to a few content-creating requests.
+   */
+  blobLimit?: number;
+  /** Entries per tree request when files go inline; default 500. */
+  treeBatchSize?: number;
   logger?: Logger;
 }
 
@@ -71,19 +79,8 @@ export async function commitFiles(
       logger.info(`${branch} already has these ${wanted.size} files; nothing to commit`);
       return undefined;
     }
-    await uploadBlobs(client, options, changed, uploaded);
-    const tree = await client.git.createTree({
-      owner,
-      repo,
-      base_tree: head.treeSha,
-      tree: changed.map(([path, f]) => ({
-        path,
-        mode: '100644' as const,
-        type: 'blob' as const,
-        sha: f.sha,
-      })),
-    });
-    if (tree.data.sha === head.treeSha) {
+    const treeSha = await buildTree(client, options, head.treeSha, changed, uploaded);
+    if (treeSha === head.treeSha) {
       logger.info(`${branch} already has these ${wanted.size} files; nothing to commit`);
       return undefined;
     }
@@ -91,7 +88,7 @@ export async function commitFiles(
       owner,
       repo,
       message: options.message,
-      tree: tree.data.sha,
+      tree: treeSha,
       parents: [head.sha],
       ...(options.author ? { author: options.author } : {}),
     });
@@ -149,6 +146,54 @@ async function blobsInTree(
     if (e.type === 'blob' && e.path && e.sha && e.mode !== '120000') map.set(e.path, e.sha);
   }
   return map;
+}
+
+/**
+ * The new tree on `baseTree`. A few files go up as blobs first (each checked against its local sha); many
+ * go inline as tree entries with `content`, in batches, because GitHub's secondary rate limits allow only
+ * about 80 content-creating requests a minute (500 an hour) and every blob is one.
+ */
+async function buildTree(
+  client: GitHubClient,
+  options: CommitFilesOptions,
+  baseTree: string,
+  changed: Array<[string, { content: string; sha: string }]>,
+  uploaded: Set<string>,
+): Promise<string> {
+  const { owner, repo } = options;
+  if (changed.length <= (options.blobLimit ?? 20)) {
+    await uploadBlobs(client, options, changed, uploaded);
+    const tree = await client.git.createTree({
+      owner,
+      repo,
+      base_tree: baseTree,
+      tree: changed.map(([path, f]) => ({
+        path,
+        mode: '100644' as const,
+        type: 'blob' as const,
+        sha: f.sha,
+      })),
+    });
+    return tree.data.sha;
+  }
+  const batchSize = Math.max(1, options.treeBatchSize ?? 500);
+  let treeSha = baseTree;
+  for (let i = 0; i < changed.length; i += batchSize) {
+    const batch = changed.slice(i, i + batchSize);
+    const tree = await client.git.createTree({
+      owner,
+      repo,
+      base_tree: treeSha,
+      tree: batch.map(([path, f]) => ({
+        path,
+        mode: '100644' as const,
+        type: 'blob' as const,
+        content: f.content,
+      })),
+    });
+    treeSha = tree.data.sha;
+  }
+  return treeSha;
 }
 
 async function uploadBlobs(

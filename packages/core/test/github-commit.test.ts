@@ -176,6 +176,33 @@ describe('commitFiles', () => {
     expect(git(emu, 'rev-list', '--count', 'main').trim()).toBe('2');
   });
 
+  it('sends many files inline in batched tree requests, not one blob request each', async () => {
+    const { emu, client, base, options } = await setup();
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      path: `manifests/rosa-primary/sales/app${i}/ns/pvc.yaml`,
+      content: `kind: PersistentVolume\nname: app${i}\n`,
+    }));
+    const sha = await commitFiles(client, {
+      ...options,
+      message: 'reconcile',
+      files: many,
+      treeBatchSize: 25,
+    });
+    const writes = emu.requests
+      .filter((r) => r.method !== 'GET')
+      .map((r) => r.path.split('/').slice(4).join('/'));
+    expect(writes).toEqual(['git/trees', 'git/trees', 'git/trees', 'git/commits', 'git/refs/heads/main']);
+    expect(git(emu, 'rev-list', '--count', `${base}..main`).trim()).toBe('1');
+    expect(
+      git(emu, 'show', '--name-only', '--format=', sha as string)
+        .trim()
+        .split('\n'),
+    ).toHaveLength(60);
+    expect(git(emu, 'show', `main:${many[42]?.path}`)).toBe(many[42]?.content);
+    // A rerun finds everything in place.
+    expect(await commitFiles(client, { ...options, message: 'reconcile', files: many })).toBeUndefined();
+  });
+
   it('uses the given author; the last entry for a path wins', async () => {
     const { emu, client, options } = await setup();
     await commitFiles(client, {
