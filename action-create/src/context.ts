@@ -1,5 +1,6 @@
 // What every mode gets: the inputs, the runner's environment, a logger, a GitHub client, the repo config.
 import { relative } from 'node:path';
+import type { ActionsLogger, RunnerEnvironment } from '@efs-dr/actions-common';
 import {
   createGitHubClient,
   type EfsDrConfig,
@@ -9,9 +10,7 @@ import {
   loadConfig,
   UserError,
 } from '@efs-dr/core';
-import type { ActionsLogger } from './actions-logger.ts';
 import type { ActionInputs } from './inputs.ts';
-import type { RunnerEnvironment } from './runner-env.ts';
 
 export interface ActionContext {
   inputs: ActionInputs;

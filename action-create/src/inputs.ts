@@ -2,8 +2,12 @@
 // Mistakes are the user's: each message names the input, quotes the value and says what to do.
 import { isAbsolute, resolve } from 'node:path';
 import { getInput, setSecret } from '@actions/core';
+import { kubeconfigSecrets } from '@efs-dr/actions-common';
 import { DEFAULT_CONFIG_FILE, efsHostMessage, UserError } from '@efs-dr/core';
 import { Inputs, MODES, type Mode } from './constants.ts';
+
+/** Shared with action-restore (moved to @efs-dr/actions-common); re-exported for this action's tests. */
+export { kubeconfigSecrets };
 
 export interface ActionInputs {
   mode: Mode;
@@ -163,31 +167,4 @@ export function readInputs(
     throw new UserError(`${mistakes.length} input mistakes:\n${mistakes.map((m) => `- ${m}`).join('\n')}`);
   }
   return inputs;
-}
-
-const SECRET_KEY = /token|key|password|passwd|secret|certificate|credential|-data$/i;
-
-/**
- * What to mask in a kubeconfig: the whole content and, line by line, every value of a key that can hold a
- * credential (token, client-key-data, password, exec env values named *TOKEN*, …), so no piece of it shows
- * even if one line were printed on its own. Short values are left out: masking `v1` would blank the log.
- */
-export function kubeconfigSecrets(content: string): string[] {
-  const secrets = new Set<string>();
-  const whole = content.trim();
-  if (whole === '') return [];
-  secrets.add(whole);
-  for (const line of whole.split(/\r?\n/)) {
-    const match = /^\s*(?:-\s+)?([A-Za-z0-9_.-]+)\s*:\s*(.+?)\s*$/.exec(line);
-    if (!match) continue;
-    const [, key = '', raw = ''] = match;
-    const value = raw.replace(/^(['"])(.*)\1$/, '$2');
-    if (SECRET_KEY.test(key) && value.length >= 8) secrets.add(value);
-  }
-  for (const line of whole.split(/\r?\n/)) {
-    // `- name: SOME_TOKEN` / `value: …` pairs of exec env: the value line follows the name line.
-    const value = /^\s*value:\s*(.+?)\s*$/.exec(line)?.[1]?.replace(/^(['"])(.*)\1$/, '$2');
-    if (value !== undefined && value.length >= 8) secrets.add(value);
-  }
-  return [...secrets];
 }

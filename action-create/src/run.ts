@@ -2,13 +2,12 @@
 // call setFailed exactly once, with the action's name. User mistakes get their message (and annotations at
 // their file and line); anything else is ours and keeps its full detail (stack and causes) in the log.
 import * as core from '@actions/core';
+import { createActionsLogger, describeInternalError, readRunnerEnvironment } from '@efs-dr/actions-common';
 import { errorMessage, UserError } from '@efs-dr/core';
-import { createActionsLogger } from './actions-logger.ts';
 import { ACTION_NAME } from './constants.ts';
 import { createContext } from './context.ts';
 import { readInputs } from './inputs.ts';
 import { annotateProblem, type ModeResult, writeOutputs } from './report.ts';
-import { readRunnerEnvironment } from './runner-env.ts';
 
 export async function run(): Promise<void> {
   const logger = createActionsLogger();
@@ -40,19 +39,4 @@ function fail(error: unknown, repoPrefix: string): void {
   }
   core.info(describeInternalError(error));
   core.setFailed(`${ACTION_NAME} failed unexpectedly: ${errorMessage(error)}`);
-}
-
-/** The stack and every cause, for a bug report. */
-export function describeInternalError(error: unknown): string {
-  const lines: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && depth < 8; depth++) {
-    const text =
-      current instanceof Error
-        ? (current.stack ?? `${current.name}: ${current.message}`)
-        : errorMessage(current);
-    lines.push(depth === 0 ? text : `Caused by: ${text}`);
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return lines.join('\n');
 }

@@ -1,0 +1,5 @@
+export * from './actions-logger.ts';
+export * from './errors.ts';
+export * from './exec-runner.ts';
+export * from './kubeconfig.ts';
+export * from './runner-env.ts';
