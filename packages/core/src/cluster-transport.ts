@@ -1,4 +1,4 @@
-import type { HttpLibrary, RequestContext, ResponseBody, ResponseContext } from '@kubernetes/client-node';
+import type { RequestContext, ResponseBody, ResponseContext } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import type { RateLimiter } from './cluster-rate-limiter.ts';
 
@@ -18,14 +18,14 @@ export interface TransportStats {
 }
 
 export interface Transport {
-  /** Plug into client-node's `createConfiguration({ httpApi })`. */
-  httpApi: HttpLibrary;
+  /** Sends one request; the answer's body is already read. Rejects when there is no answer. */
+  send(ctx: RequestContext): Promise<ResponseContext>;
   stats: TransportStats;
   close(): Promise<void>;
 }
 
 /**
- * The one HTTP path of a cluster client, under client-node's generated APIs:
+ * The one HTTP path of a cluster client (requests are client-node `RequestContext`s):
  * - one connection pool: client-node 2.x builds a fresh undici Agent for every request (in
  *   `KubeConfig.applySecurityAuthentication`), which defeats keep-alive and costs a TLS handshake per call;
  *   we send every request through one Agent built the same way, once (undici keeps connections alive);
@@ -94,7 +94,7 @@ export function createTransport(
     });
 
   return {
-    httpApi: k8s.wrapHttpLibrary({ send }),
+    send,
     stats,
     async close() {
       limit.clearQueue();

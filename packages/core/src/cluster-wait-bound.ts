@@ -1,5 +1,5 @@
 import type { CoreV1Event, V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import type { ObjectList } from './cluster-client.ts';
+import type { ObjectList, Served } from './cluster-client.ts';
 import type { ClusterClock } from './cluster-clock.ts';
 import { type ClusterFailure, type ClusterResult, formatClusterFailure } from './cluster-errors.ts';
 import { backoffDelay } from './cluster-retry.ts';
@@ -38,12 +38,12 @@ export interface BindingSource {
   listClaims(
     scope: { namespace?: string; labelSelector?: string },
     signal?: AbortSignal,
-  ): Promise<ClusterResult<ObjectList<V1PersistentVolumeClaim>>>;
+  ): Promise<ClusterResult<ObjectList<Served<V1PersistentVolumeClaim>>>>;
   listVolumes(
     signal?: AbortSignal,
     labelSelector?: string,
-  ): Promise<ClusterResult<ObjectList<V1PersistentVolume>>>;
-  listClaimEvents(namespace: string): Promise<ClusterResult<CoreV1Event[]>>;
+  ): Promise<ClusterResult<ObjectList<Served<V1PersistentVolume>>>>;
+  listClaimEvents(namespace: string): Promise<ClusterResult<Served<CoreV1Event>[]>>;
   watch(
     path: string,
     query: Record<string, string | number | boolean>,
@@ -73,8 +73,8 @@ export async function waitForBound(
   const wanted = new Map<string, ClaimToBind>();
   for (const c of claims) wanted.set(claimKey(c), c);
   const volumeNames = new Set([...wanted.values()].map((c) => c.pvName));
-  const claimObjects = new Map<string, V1PersistentVolumeClaim>();
-  const volumeObjects = new Map<string, V1PersistentVolume>();
+  const claimObjects = new Map<string, Served<V1PersistentVolumeClaim>>();
+  const volumeObjects = new Map<string, Served<V1PersistentVolume>>();
   const knownScopes = { claimsListed: new Set<string>(), volumesListed: false };
   const bound = new Set<string>();
   const failures: { claims?: ClusterFailure; volumes?: ClusterFailure } = {};
@@ -99,7 +99,7 @@ export async function waitForBound(
   };
   if (wanted.size === 0) return new Map();
 
-  const claimSink = (namespace: string | undefined): Sink<V1PersistentVolumeClaim> => ({
+  const claimSink = (namespace: string | undefined): Sink<Served<V1PersistentVolumeClaim>> => ({
     replace(items) {
       const seen = new Set<string>();
       for (const item of items) {
@@ -126,7 +126,7 @@ export async function waitForBound(
       if (key !== undefined) claimObjects.delete(key);
     },
   });
-  const volumeSink: Sink<V1PersistentVolume> = {
+  const volumeSink: Sink<Served<V1PersistentVolume>> = {
     replace(items) {
       volumeObjects.clear();
       for (const item of items) {
@@ -353,8 +353,8 @@ function combine(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 async function eventsByClaim(
   source: BindingSource,
   claims: ClaimToBind[],
-): Promise<Map<string, CoreV1Event[]>> {
-  const byClaim = new Map<string, CoreV1Event[]>();
+): Promise<Map<string, Served<CoreV1Event>[]>> {
+  const byClaim = new Map<string, Served<CoreV1Event>[]>();
   const namespaces = [...new Set(claims.map((c) => c.namespace))].slice(0, maxEventNamespaces);
   const lists = await Promise.all(namespaces.map((ns) => source.listClaimEvents(ns)));
   for (const r of lists) {
@@ -373,13 +373,13 @@ async function eventsByClaim(
 
 export interface UnboundFacts {
   claim: ClaimToBind;
-  pvc: V1PersistentVolumeClaim | undefined;
-  pv: V1PersistentVolume | undefined;
+  pvc: Served<V1PersistentVolumeClaim> | undefined;
+  pv: Served<V1PersistentVolume> | undefined;
   /** Whether the claim / volume lists ever succeeded (else absence means "unknown", not "missing"). */
   claimKnown: boolean;
   volumeKnown: boolean;
   /** Events about the claim, oldest first. */
-  events: CoreV1Event[];
+  events: Served<CoreV1Event>[];
   waitedMs: number;
   cancelled?: boolean;
   claimFailure?: ClusterFailure;
@@ -432,8 +432,8 @@ export function explainUnbound(f: UnboundFacts): string {
 
 function volumeFindings(
   claim: ClaimToBind,
-  pvc: V1PersistentVolumeClaim | undefined,
-  pv: V1PersistentVolume,
+  pvc: Served<V1PersistentVolumeClaim> | undefined,
+  pv: Served<V1PersistentVolume>,
 ): string[] {
   const out: string[] = [];
   const name = `PersistentVolume "${claim.pvName}"`;
@@ -478,7 +478,7 @@ function volumeFindings(
 }
 
 /** The last two distinct event messages, newest last: `FailedBinding: volume "x" already bound…`. */
-function describeEvents(events: CoreV1Event[]): string {
+function describeEvents(events: Served<CoreV1Event>[]): string {
   const distinct: string[] = [];
   for (let i = events.length - 1; i >= 0 && distinct.length < 2; i--) {
     const e = events[i];

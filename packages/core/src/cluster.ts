@@ -8,6 +8,7 @@ export type {
   DeleteOutcome,
   ObjectList,
   ObjectRef,
+  Served,
 } from './cluster-client.ts';
 export { ClusterClient, connectCluster, efsDrFieldManager } from './cluster-client.ts';
 export type { ClusterClock } from './cluster-clock.ts';

@@ -1,5 +1,6 @@
 import type { CoreV1Event, V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import type { Served } from '../src/cluster-client.ts';
 import { explainUnbound, parseQuantityValue, type UnboundFacts } from '../src/cluster-wait-bound.ts';
 
 const claim = {
@@ -10,7 +11,7 @@ const claim = {
 
 function pvc(
   over: { phase?: string; volumeName?: string; size?: string; uid?: string } = {},
-): V1PersistentVolumeClaim {
+): Served<V1PersistentVolumeClaim> {
   return {
     metadata: { namespace: claim.namespace, name: claim.name, uid: over.uid ?? 'uid-new' },
     spec: {
@@ -25,7 +26,7 @@ function pvc(
 
 function pv(
   over: { phase?: string; size?: string; claimRef?: { namespace: string; name: string; uid?: string } } = {},
-): V1PersistentVolume {
+): Served<V1PersistentVolume> {
   return {
     metadata: { name: claim.pvName },
     spec: {
@@ -51,7 +52,7 @@ function facts(over: Partial<UnboundFacts>): UnboundFacts {
   };
 }
 
-function event(message: string): CoreV1Event {
+function event(message: string): Served<CoreV1Event> {
   return {
     metadata: {},
     involvedObject: { kind: 'PersistentVolumeClaim', namespace: claim.namespace, name: claim.name },

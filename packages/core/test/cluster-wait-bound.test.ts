@@ -1,5 +1,6 @@
 import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import type { Served } from '../src/cluster-client.ts';
 import { systemClusterClock } from '../src/cluster-clock.ts';
 import type { ClusterResult } from '../src/cluster-errors.ts';
 import {
@@ -12,14 +13,14 @@ import { silentLogger } from '../src/logger.ts';
 
 const claim: ClaimToBind = { namespace: 'ns', name: 'data', pvName: 'bu.app.ns.data' };
 
-function pvc(phase: string, rv: string): V1PersistentVolumeClaim {
+function pvc(phase: string, rv: string): Served<V1PersistentVolumeClaim> {
   return {
     metadata: { namespace: 'ns', name: 'data', uid: 'u1', resourceVersion: rv },
     spec: { volumeName: claim.pvName, resources: { requests: { storage: '1Gi' } } },
     status: { phase },
   };
 }
-const pv: V1PersistentVolume = {
+const pv: Served<V1PersistentVolume> = {
   metadata: { name: claim.pvName, resourceVersion: '1' },
   spec: { capacity: { storage: '1Gi' } },
   status: { phase: 'Available' },
@@ -35,7 +36,7 @@ interface WatchCall {
  * step (events to send, then how it ends). Volume watches stay open until aborted.
  */
 function scriptedSource(options: {
-  claimList: () => ClusterResult<{ items: V1PersistentVolumeClaim[]; resourceVersion: string }>;
+  claimList: () => ClusterResult<{ items: Served<V1PersistentVolumeClaim>[]; resourceVersion: string }>;
   claimWatches: Array<{ events: Array<[string, unknown]>; end: unknown }>;
   listEvents?: BindingSource['listClaimEvents'];
 }) {
