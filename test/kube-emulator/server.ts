@@ -688,6 +688,8 @@ function watchResource(
       'Transfer-Encoding': 'chunked',
     });
   }
+  // Clients wait for the response head before they see any event.
+  res.flushHeaders();
   state.openWatches.add(res);
   let lastRv = startRv;
   const emit = (e: StoreEvent) => {

@@ -415,7 +415,14 @@ describe('PATCH formats', () => {
 
 describe('server-side apply through KubernetesObjectApi', () => {
   const apply = (spec: Record<string, unknown>, manager: string, force = false, dryRun?: string) =>
-    objects.patch(spec as never, undefined, dryRun, manager, force, PatchStrategy.ServerSideApply);
+    objects.patch(
+      spec as unknown as V1PersistentVolume,
+      undefined,
+      dryRun,
+      manager,
+      force,
+      PatchStrategy.ServerSideApply,
+    );
 
   it('requires a field manager', async () => {
     const res = await apiError(() =>
