@@ -2,11 +2,16 @@
 //   pnpm bench [--json] [--only NAME[,NAME…]]
 // Adding a measurement: write `<name>.ts` exporting a Measurement and add it to `measurements` below.
 import { parseArgs } from 'node:util';
+import { clusterApplyMeasurement } from './cluster-apply.ts';
 import type { Measurement, MeasurementResult } from './measurement.ts';
 import { planRequestsMeasurement } from './plan-requests.ts';
 import { walkRewriteMeasurement } from './walk-rewrite.ts';
 
-const measurements: Measurement[] = [planRequestsMeasurement, walkRewriteMeasurement];
+const measurements: Measurement[] = [
+  planRequestsMeasurement,
+  walkRewriteMeasurement,
+  clusterApplyMeasurement,
+];
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
