@@ -12,4 +12,8 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Validate requests, check conflicts against a base checkout, and show what would be created.',
     load: async () => (await import('./plan.ts')).planCommand,
   },
+  apply: {
+    summary: 'Provision the requested volumes: EFS directory, manifest, PV and PVC (Bound), report row.',
+    load: async () => (await import('./apply.ts')).applyCommand,
+  },
 };

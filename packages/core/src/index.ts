@@ -24,3 +24,6 @@ export * from './github-comment.ts';
 export * from './github-plan-comment.ts';
 export * from './github-commit.ts';
 export * from './github-pulls.ts';
+export * from './apply-cluster-state.ts';
+export * from './apply-manifest-file.ts';
+export * from './apply.ts';
