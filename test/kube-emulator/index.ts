@@ -184,12 +184,12 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     faults,
     objects(resource, namespace = '') {
       defOf(resource);
-      return store.list(resource, namespace).map((e: Entry) => structuredClone(e.object));
+      return store.list(resource, namespace).map((e: Entry) => JSON.parse(e.json) as JsonObject);
     },
     object(resource, name, namespace = '') {
       const def = defOf(resource);
       const e = store.get(resource, def.namespaced ? `${namespace}/${name}` : name);
-      return e ? structuredClone(e.object) : undefined;
+      return e ? (JSON.parse(e.json) as JsonObject) : undefined;
     },
     resourceVersion: () => store.resourceVersion,
     compactWatchHistory: (resource) => store.compact(resource),

@@ -9,8 +9,9 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A deep copy of a JSON value (a JSON round trip is faster than structuredClone for these). */
 export function clone<T extends Json>(value: T): T {
-  return structuredClone(value);
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

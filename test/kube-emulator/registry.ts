@@ -80,6 +80,17 @@ function checkQuantities(def: ResourceDef, obj: JsonObject): void {
   }
 }
 
+function parseJsonOrYaml(raw: string): Json {
+  if (raw.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(raw) as Json;
+    } catch {
+      // YAML flow style: parse as YAML below.
+    }
+  }
+  return parseYaml(raw) as Json;
+}
+
 /** metav1.Time serializes as RFC 3339 with seconds: a client's "…:12.000Z" is stored as "…:12Z". */
 function rfc3339(value: Json | undefined): Json | undefined {
   if (typeof value !== 'string') return value;
@@ -397,7 +408,8 @@ export class Registry {
   ): Entry {
     let config: Json;
     try {
-      config = parseYaml(raw) as Json;
+      // Most clients send JSON, which is YAML too; parse it directly when it is.
+      config = parseJsonOrYaml(raw);
     } catch (error) {
       throw badRequest(`error decoding YAML: ${(error as Error).message}`);
     }

@@ -324,6 +324,7 @@ describe('objects through CoreV1Api', () => {
   });
 
   it('runs dry-run writes through validation without storing them', async () => {
+    await kube.settle();
     const before = kube.resourceVersion();
     const dry = await core.createPersistentVolume({
       body: pv('dry-create') as V1PersistentVolume,
@@ -522,6 +523,7 @@ describe('server-side apply through KubernetesObjectApi', () => {
   });
 
   it('supports dry-run apply', async () => {
+    await kube.settle();
     const before = kube.resourceVersion();
     const dry = await apply(pv('ssa-dry'), 'efs-dr', false, 'All');
     expect(dry.metadata?.name).toBe('ssa-dry');
