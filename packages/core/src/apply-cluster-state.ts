@@ -72,6 +72,11 @@ export function decideClusterChanges(input: DecideClusterChangesInput): ApplyClu
       (ref.name !== volume.pvcName || (ref.namespace ?? '') !== volume.namespace)
     ) {
       reasons.push(`${pvLabel} is bound to another claim (${ref.namespace ?? ''}/${ref.name})`);
+    } else if (pv.status?.phase === 'Released' && ref?.uid && ref.uid !== pvc?.metadata?.uid) {
+      // The PV controller never binds a Released volume to a new claim; waiting would only time out.
+      reasons.push(
+        `${pvLabel} is Released: the claim it was bound to (uid ${ref.uid}) was deleted. With reclaim policy Retain the data is still there, but the volume takes no new claim until its claimRef is cleared: kubectl patch pv ${volume.pvName} --type=json -p='[{"op":"remove","path":"/spec/claimRef/uid"},{"op":"remove","path":"/spec/claimRef/resourceVersion"}]', then rerun`,
+      );
     }
     if (strict && reasons.length === 0 && !isEfsDrObject(pv)) reasons.push(strictMessage(pvLabel, pv));
   }
