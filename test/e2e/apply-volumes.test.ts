@@ -401,9 +401,9 @@ describe('applyVolumes: changes and subsets', () => {
     expect(result.ok).toBe(true);
     expect(result.files).toEqual(['requests/sales/shipping.yaml']);
     expect(result.volumes.map((v) => v.volume.pvName)).toEqual(['sales.shipping.shipping-dev.shipping-dev']);
-    expect(fx.kube.objects('persistentvolumes').map((pv) => pv.metadata?.name)).toEqual([
-      'sales.shipping.shipping-dev.shipping-dev',
-    ]);
+    expect(fx.kube.objects('persistentvolumes').map((pv) => (pv.metadata as { name?: string }).name)).toEqual(
+      ['sales.shipping.shipping-dev.shipping-dev'],
+    );
   });
 
   it('nothing requested: ok, and neither the mount nor the cluster is used', async () => {
