@@ -16,4 +16,9 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'Provision the requested volumes: EFS directory, manifest, PV and PVC (Bound), report row.',
     load: async () => (await import('./apply.ts')).applyCommand,
   },
+  restore: {
+    summary:
+      'Fail over: bring the committed volumes up on the target cluster against the replica, and report each.',
+    load: async () => (await import('./restore.ts')).restoreCommand,
+  },
 };

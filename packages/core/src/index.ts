@@ -27,3 +27,7 @@ export * from './github-pulls.ts';
 export * from './apply-cluster-state.ts';
 export * from './apply-manifest-file.ts';
 export * from './apply.ts';
+export * from './restore-decide.ts';
+export * from './restore-replication.ts';
+export * from './restore.ts';
+export * from './restore-summary.ts';
