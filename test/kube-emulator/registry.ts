@@ -17,7 +17,7 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './pat
 import { parseQuantity, QUANTITY_REGEX_TEXT, quantityValue } from './quantity.ts';
 import type { ResourceDef } from './resources.ts';
 import { namespaces, persistentVolumeClaims, persistentVolumes } from './resources.ts';
-import { quantityMaps } from './schema.ts';
+import { dropUnknownFields, quantityMaps, unknownFields } from './schema.ts';
 import {
   ApiError,
   alreadyExists,
@@ -43,6 +43,10 @@ export interface WriteOptions {
   dryRun: boolean;
   fieldManager: string;
   subresource: string;
+  /** fieldValidation: how undeclared fields in the request are treated (the server's default is Warn). */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Collects `Warning` header texts for the response. */
+  warnings?: string[];
 }
 
 export interface RegistryOptions {
@@ -164,10 +168,20 @@ export class Registry {
   }
 
   /** Decodes a request body into an object of this resource, defaulted. */
-  decode(def: ResourceDef, body: Json, namespace: string): JsonObject {
+  decode(def: ResourceDef, body: Json, namespace: string, validation?: WriteOptions): JsonObject {
     if (!isObject(body))
       throw badRequest(`the object provided is unrecognized (must be of type ${def.kind})`);
     const obj = clone(body);
+    if (validation) {
+      const unknown = unknownFields(def.kind, obj);
+      if (unknown.length > 0) {
+        const texts = unknown.map((f) => `unknown field "${f}"`);
+        const mode = validation.fieldValidation ?? 'Warn';
+        if (mode === 'Strict') throw decodeError(def, `strict decoding error: ${texts.join(', ')}`);
+        if (mode === 'Warn') validation.warnings?.push(...texts);
+        dropUnknownFields(def.kind, obj);
+      }
+    }
     if (obj.kind !== undefined && obj.kind !== def.kind) {
       throw badRequest(
         `the object provided is unrecognized (must be of type ${def.kind}): couldn't get version/kind; json parse error: kind ${String(obj.kind)} is not ${def.kind}`,
@@ -254,7 +268,7 @@ export class Registry {
   }
 
   create(def: ResourceDef, namespace: string, body: Json, opts: WriteOptions): Entry {
-    const obj = this.decode(def, body, namespace);
+    const obj = this.decode(def, body, namespace, opts);
     const metadata = objectAt(obj, 'metadata');
     if ((metadata.name === undefined || metadata.name === '') && typeof metadata.generateName === 'string') {
       metadata.name = `${metadata.generateName}${Math.random().toString(36).slice(2, 7)}`;
@@ -359,7 +373,7 @@ export class Registry {
   }
 
   update(def: ResourceDef, namespace: string, name: string, body: Json, opts: WriteOptions): Entry {
-    const next = this.decode(def, body, namespace);
+    const next = this.decode(def, body, namespace, opts);
     const metadata = objectAt(next, 'metadata');
     if (metadata.name !== undefined && metadata.name !== name) {
       throw badRequest(
@@ -392,7 +406,7 @@ export class Registry {
       patched = applyMergePatch(clone(existing.object), patch);
     else patched = applyStrategicMergePatch(clone(existing.object), patch);
     if (!isObject(patched)) throw badRequest('the patch did not produce an object');
-    const next = this.decode(def, patched, namespace);
+    const next = this.decode(def, patched, namespace, opts);
     // A patch that leaves managedFields as they were keeps the stored ownership.
     const nm = objectAt(next, 'metadata');
     if (deepEqual(nm.managedFields, metadataOf(existing.object).managedFields)) delete nm.managedFields;
@@ -430,6 +444,14 @@ export class Registry {
     if (metadata.name !== undefined && metadata.name !== name) {
       throw badRequest(
         `the name of the object (${String(metadata.name)}) does not match the name on the URL (${name})`,
+      );
+    }
+    // Server-side apply types the configuration against the schema: undeclared fields are an error.
+    const undeclared = unknownFields(def.kind, config);
+    if (undeclared.length > 0) {
+      const where = `${def.namespaced ? namespace : ''}/${name}; /v1, Kind=${def.kind}`;
+      throw badRequest(
+        `failed to create typed patch object (${where}): .${undeclared[0]}: field not declared in schema`,
       );
     }
     this.decode(def, config, namespace);

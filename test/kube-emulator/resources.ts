@@ -467,7 +467,54 @@ export const events: ResourceDef = {
   },
 };
 
-export const allResources: ResourceDef[] = [events, namespaces, persistentVolumeClaims, persistentVolumes];
+/**
+ * Pods exist only so that clients that look for a claim's users (kubectl describe pvc) find none: the
+ * emulated cluster runs no workloads. They can be read and watched, not written.
+ */
+export const pods: ResourceDef = {
+  name: 'pods',
+  singular: 'pod',
+  kind: 'Pod',
+  listKind: 'PodList',
+  namespaced: true,
+  shortNames: ['po'],
+  verbs: ['get', 'list', 'watch'],
+  subresources: [],
+  nameRule: 'subdomain',
+  fieldLabels: ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase'],
+  defaults() {},
+  prepareForCreate() {},
+  prepareForUpdate() {},
+  prepareForStatusUpdate() {},
+  validate: () => [],
+  validateUpdate: () => [],
+  fields: (obj) => metaFields(obj),
+  statusFields: ['status'],
+  columns: [
+    col('Name', 'string', 'Name must be unique within a namespace.', 0, 'name'),
+    col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
+    col('Status', 'string', 'The aggregate status of the containers in this pod.'),
+    col(
+      'Restarts',
+      'string',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
+    col(
+      'Age',
+      'string',
+      'CreationTimestamp is a timestamp representing the server time when this object was created.',
+    ),
+  ],
+  row: (obj, now) => [String(metadataOf(obj).name ?? ''), '0/0', '', '0', age(obj, now)],
+};
+
+export const allResources: ResourceDef[] = [
+  events,
+  namespaces,
+  persistentVolumeClaims,
+  persistentVolumes,
+  pods,
+];
 
 export function resourceByName(name: string): ResourceDef | undefined {
   return allResources.find((r) => r.name === name);

@@ -61,3 +61,177 @@ export const quantityMaps = [
   ['status', 'capacity'],
   ['status', 'allocatedResources'],
 ] as const;
+
+/**
+ * The fields each kind declares, for unknown-field detection (fieldValidation, server-side apply).
+ * `true` accepts any value below (maps, opaque volume sources); an object lists a struct's fields;
+ * `[schema]` is a list of that struct.
+ */
+type Shape = true | { [field: string]: Shape } | [Shape];
+
+const objectMeta: Shape = {
+  name: true,
+  generateName: true,
+  namespace: true,
+  selfLink: true,
+  uid: true,
+  resourceVersion: true,
+  generation: true,
+  creationTimestamp: true,
+  deletionTimestamp: true,
+  deletionGracePeriodSeconds: true,
+  labels: true,
+  annotations: true,
+  ownerReferences: true,
+  finalizers: true,
+  managedFields: true,
+};
+
+const objectReference: Shape = {
+  kind: true,
+  namespace: true,
+  name: true,
+  uid: true,
+  apiVersion: true,
+  resourceVersion: true,
+  fieldPath: true,
+};
+
+const volumeSources = [
+  'awsElasticBlockStore',
+  'azureDisk',
+  'azureFile',
+  'cephfs',
+  'cinder',
+  'csi',
+  'fc',
+  'flexVolume',
+  'flocker',
+  'gcePersistentDisk',
+  'glusterfs',
+  'hostPath',
+  'iscsi',
+  'local',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'quobyte',
+  'rbd',
+  'scaleIO',
+  'storageos',
+  'vsphereVolume',
+];
+
+const pvSpec: { [field: string]: Shape } = {
+  capacity: true,
+  accessModes: true,
+  claimRef: objectReference,
+  persistentVolumeReclaimPolicy: true,
+  storageClassName: true,
+  mountOptions: true,
+  volumeMode: true,
+  nodeAffinity: true,
+  volumeAttributesClassName: true,
+  nfs: { server: true, path: true, readOnly: true },
+};
+for (const source of volumeSources) pvSpec[source] = true;
+
+const shapes: Record<string, Shape> = {
+  PersistentVolume: {
+    apiVersion: true,
+    kind: true,
+    metadata: objectMeta,
+    spec: pvSpec,
+    status: { phase: true, message: true, reason: true, lastPhaseTransitionTime: true },
+  },
+  PersistentVolumeClaim: {
+    apiVersion: true,
+    kind: true,
+    metadata: objectMeta,
+    spec: {
+      accessModes: true,
+      selector: true,
+      resources: { limits: true, requests: true },
+      volumeName: true,
+      storageClassName: true,
+      volumeMode: true,
+      dataSource: true,
+      dataSourceRef: true,
+      volumeAttributesClassName: true,
+    },
+    status: {
+      phase: true,
+      accessModes: true,
+      capacity: true,
+      conditions: true,
+      allocatedResources: true,
+      allocatedResourceStatuses: true,
+      currentVolumeAttributesClassName: true,
+      modifyVolumeStatus: true,
+    },
+  },
+  Namespace: {
+    apiVersion: true,
+    kind: true,
+    metadata: objectMeta,
+    spec: { finalizers: true },
+    status: { phase: true, conditions: true },
+  },
+  Event: {
+    apiVersion: true,
+    kind: true,
+    metadata: objectMeta,
+    involvedObject: objectReference,
+    reason: true,
+    message: true,
+    source: { component: true, host: true },
+    firstTimestamp: true,
+    lastTimestamp: true,
+    count: true,
+    type: true,
+    eventTime: true,
+    series: true,
+    action: true,
+    related: objectReference,
+    reportingComponent: true,
+    reportingInstance: true,
+  },
+};
+
+function walkUnknown(value: unknown, shape: Shape, path: string, out: string[]): void {
+  if (shape === true || value === null || typeof value !== 'object') return;
+  if (Array.isArray(shape)) {
+    if (Array.isArray(value)) value.forEach((item, i) => walkUnknown(item, shape[0], `${path}[${i}]`, out));
+    return;
+  }
+  if (Array.isArray(value)) return;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const sub = shape[key];
+    const p = path === '' ? key : `${path}.${key}`;
+    if (sub === undefined) out.push(p);
+    else walkUnknown(child, sub, p, out);
+  }
+}
+
+/** Paths (`spec.storageClasName`) of fields the kind does not declare. */
+export function unknownFields(kind: string, obj: unknown): string[] {
+  const shape = shapes[kind];
+  if (!shape) return [];
+  const out: string[] = [];
+  walkUnknown(obj, shape, '', out);
+  return out;
+}
+
+/** Removes undeclared fields, as decoding into the Go types does. */
+export function dropUnknownFields(kind: string, obj: unknown): void {
+  for (const path of unknownFields(kind, obj)) {
+    const parts = path.split('.');
+    let current: unknown = obj;
+    for (const part of parts.slice(0, -1)) {
+      const m = /^(.*)\[(\d+)\]$/.exec(part);
+      if (m) current = ((current as Record<string, unknown>)[m[1] ?? ''] as unknown[])[Number(m[2])];
+      else current = (current as Record<string, unknown>)[part];
+    }
+    if (current && typeof current === 'object')
+      delete (current as Record<string, unknown>)[parts.at(-1) ?? ''];
+  }
+}

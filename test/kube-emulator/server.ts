@@ -189,6 +189,25 @@ function dryRunOf(query: URLSearchParams, kind: string): boolean {
   return values.length > 0;
 }
 
+function fieldValidationOf(query: URLSearchParams, kind: string): 'Strict' | 'Warn' | 'Ignore' {
+  const v = query.get('fieldValidation');
+  if (v === null || v === '') return 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw invalid(
+    kind,
+    '',
+    [
+      {
+        type: 'FieldValueNotSupported',
+        field: 'fieldValidation',
+        value: v,
+        detail: 'supported values: "Ignore", "Strict", "Warn"',
+      },
+    ],
+    'meta.k8s.io',
+  );
+}
+
 /** The default field manager is the user agent's command (client-go's `prefix/...` up to the first '/'). */
 function defaultFieldManager(userAgent: string): string {
   const prefix = userAgent.split('/')[0] ?? '';
@@ -200,7 +219,7 @@ function send(
   code: number,
   body: unknown,
   contentType = 'application/json',
-  headers: Record<string, string> = {},
+  headers: Record<string, string | string[]> = {},
 ): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(code, {
@@ -375,7 +394,7 @@ function respond(
   res: ServerResponse,
   code: number,
   body: unknown,
-  contentType?: string,
+  warnings: string[] = [],
 ): number {
   const f = state.faults;
   const faulted = f.applies ? f.applies({ method: req.method, path: req.record.path }) : true;
@@ -391,7 +410,10 @@ function respond(
     res.socket?.destroy();
     return code;
   }
-  send(res, code, body, contentType);
+  // Warning headers as the API server writes them (RFC 7234 warn-code 299, quoted text).
+  const headers: Record<string, string | string[]> = {};
+  if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  send(res, code, body, 'application/json', headers);
   return code;
 }
 
@@ -439,6 +461,8 @@ async function dispatch(
   const registry = state.registry;
   const collection = r.name === '';
   const sub = r.subresource;
+  const verbs = sub === '' ? def.verbs : (def.subresources.find((x) => x.name === sub)?.verbs ?? []);
+  if (!verbs.includes(req.record.verb)) throw methodNotAllowed();
   const fieldManager =
     query.get('fieldManager') ?? defaultFieldManager(String(httpReq.headers['user-agent'] ?? ''));
   if (fieldManager.length > 128) {
@@ -473,9 +497,16 @@ async function dispatch(
     if (!collection) throw methodNotAllowed();
     const dryRun = dryRunOf(query, 'CreateOptions');
     const body = parseJsonBody(await readBody(httpReq, state.maxBodyBytes));
-    const opts: WriteOptions = { dryRun, fieldManager, subresource: '' };
+    const warnings: string[] = [];
+    const opts: WriteOptions = {
+      dryRun,
+      fieldManager,
+      subresource: '',
+      fieldValidation: fieldValidationOf(query, 'CreateOptions'),
+      warnings,
+    };
     const entry = registry.create(def, r.namespace, body, opts);
-    return respond(state, req, res, 201, dryRun ? entry.object : entry.json);
+    return respond(state, req, res, 201, dryRun ? entry.object : entry.json, warnings);
   }
 
   if (method === 'PUT') {
@@ -494,8 +525,15 @@ async function dispatch(
       if (!entry) throw registryNotFound(def, r.name);
       return respond(state, req, res, 200, entry.json);
     }
-    const entry = registry.update(def, r.namespace, r.name, body, { dryRun, fieldManager, subresource: sub });
-    return respond(state, req, res, 200, dryRun ? entry.object : entry.json);
+    const warnings: string[] = [];
+    const entry = registry.update(def, r.namespace, r.name, body, {
+      dryRun,
+      fieldManager,
+      subresource: sub,
+      fieldValidation: fieldValidationOf(query, 'UpdateOptions'),
+      warnings,
+    });
+    return respond(state, req, res, 200, dryRun ? entry.object : entry.json, warnings);
   }
 
   if (method === 'PATCH') {
@@ -528,14 +566,17 @@ async function dispatch(
     if (raw.trim() === '') throw badRequest('the body of the request was empty');
     const existed =
       registry.store.get(def.name, r.namespace === '' ? r.name : `${r.namespace}/${r.name}`) !== undefined;
+    const warnings: string[] = [];
     const entry = registry.patch(def, r.namespace, r.name, type, raw, {
       dryRun,
       fieldManager,
       subresource: sub,
       force: force === 'true' || force === '1',
+      fieldValidation: fieldValidationOf(query, 'PatchOptions'),
+      warnings,
     });
     const code = type === 'application/apply-patch+yaml' && !existed ? 201 : 200;
-    return respond(state, req, res, code, dryRun ? entry.object : entry.json);
+    return respond(state, req, res, code, dryRun ? entry.object : entry.json, warnings);
   }
 
   if (method === 'DELETE') {

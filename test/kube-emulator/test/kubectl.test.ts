@@ -329,6 +329,50 @@ describe('kubectl against the emulator', () => {
     );
   });
 
+  it('rejects undeclared fields as kubectl asks (Strict), warns when asked to, and refuses them in server-side apply', async () => {
+    const typo = pv('typo') as { spec: Record<string, unknown> };
+    typo.spec.storageClasName = typo.spec.storageClassName;
+    delete typo.spec.storageClassName;
+    const file = await kubectl.file('typo.yaml', [typo]);
+    const strict = await kubectl(['create', '-f', file]);
+    expect(strict.stderr.trim()).toBe(
+      `Error from server (BadRequest): error when creating "${file}": PersistentVolume in version "v1" cannot be handled as a PersistentVolume: strict decoding error: unknown field "spec.storageClasName"`,
+    );
+    const ssa = await kubectl(['apply', '--server-side', '-f', file]);
+    expect(ssa.stderr.trim()).toBe(
+      'Error from server (BadRequest): failed to create typed patch object (/typo; /v1, Kind=PersistentVolume): .spec.storageClasName: field not declared in schema',
+    );
+    expect(kube.object('persistentvolumes', 'typo')).toBeUndefined();
+    const warned = await kubectl(['create', '--validate=warn', '-f', file]);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr.trim()).toBe('Warning: unknown field "spec.storageClasName"');
+    expect(kube.object('persistentvolumes', 'typo')?.spec).not.toHaveProperty('storageClasName');
+  });
+
+  it('describes a claim with its events and no pods using it', async () => {
+    const file = await kubectl.file('described.yaml', [
+      pv('described', { size: '1Gi' }),
+      ns('described'),
+      pvc('described', 'described', { size: '2Gi' }),
+    ]);
+    expect((await kubectl(['apply', '--server-side', '-f', file])).code).toBe(0);
+    const out = await eventually(async () => {
+      const d = await kubectl(['describe', 'pvc', '-n', 'described', 'described']);
+      return d.stdout.includes('VolumeMismatch') ? d : undefined;
+    });
+    expect(out.stdout).toMatch(/Status:\s+Pending/);
+    expect(out.stdout).toMatch(/Used By:\s+<none>/);
+    expect(out.stdout).toMatch(
+      /Warning\s+VolumeMismatch\s+.*persistentvolume-controller\s+Cannot bind to requested volume "described": requested PV is too small/,
+    );
+    const pods = await kubectl(['get', 'pods', '-A']);
+    expect(pods.stderr.trim()).toBe('No resources found');
+    const run = await kubectl(['run', 'web', '--image=nginx']);
+    expect(run.stderr.trim()).toBe(
+      'Error from server (MethodNotAllowed): the server does not allow this method on the requested resource',
+    );
+  });
+
   it('shows the binder events for a claim whose volume is too small', async () => {
     const file = await kubectl.file('small.yaml', [
       pv('small-vol', { size: '1Gi' }),
