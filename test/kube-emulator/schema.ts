@@ -200,7 +200,9 @@ const shapes: Record<string, Shape> = {
 function walkUnknown(value: unknown, shape: Shape, path: string, out: string[]): void {
   if (shape === true || value === null || typeof value !== 'object') return;
   if (Array.isArray(shape)) {
-    if (Array.isArray(value)) value.forEach((item, i) => walkUnknown(item, shape[0], `${path}[${i}]`, out));
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) walkUnknown(item, shape[0], `${path}[${i}]`, out);
+    }
     return;
   }
   if (Array.isArray(value)) return;
