@@ -476,7 +476,7 @@ async function dispatch(
 
   if (method === 'GET') {
     if (collection) {
-      if (req.watch) return watchResource(state, httpReq, res, r, query);
+      if (req.watch) return watchResource(state, httpReq, res, r, query, wantsTable(accept));
       return list(state, res, r, query, accept);
     }
     const entry = registry.get(def, r.namespace, r.name);
@@ -691,10 +691,20 @@ function watchResource(
   res: ServerResponse,
   r: Route,
   query: URLSearchParams,
+  asTable: boolean,
 ): number {
   const { def } = r;
   const f = filterOf(def, r, query);
   const store = state.registry.store;
+  // kubectl get -w: each event carries a one-row Table; only the first has the column definitions.
+  let columnsSent = false;
+  const encode = (entry: Entry): string => {
+    if (!asTable) return entry.json;
+    const t = table(def, [entry], entry.resourceVersion, Date.now());
+    if (columnsSent) t.columnDefinitions = null;
+    columnsSent = true;
+    return JSON.stringify(t);
+  };
   const rvParam = query.get('resourceVersion') ?? '';
   const sendInitial = query.get('sendInitialEvents') === 'true';
   const bookmarks = query.get('allowWatchBookmarks') === 'true';
@@ -743,9 +753,9 @@ function watchResource(
     else if (now && before) type = 'MODIFIED';
     else if (now) type = 'ADDED';
     else if (before) type = 'DELETED';
-    if (type !== undefined) res.write(watchLine(type, e.entry.json));
+    if (type !== undefined) res.write(watchLine(type, encode(e.entry)));
   };
-  for (const e of initial) res.write(watchLine('ADDED', e.json));
+  for (const e of initial) res.write(watchLine('ADDED', encode(e)));
   if (sendInitial) {
     res.write(
       watchLine(

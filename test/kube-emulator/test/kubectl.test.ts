@@ -74,6 +74,41 @@ describe('kubectl against the emulator', () => {
     expect(kube.resourceVersion()).toBe(rv);
   });
 
+  it('follows a claim to Bound with get -w and wait', async () => {
+    const file = await kubectl.file('watched.yaml', [
+      pv('watched'),
+      ns('watched'),
+      pvc('watched', 'watched'),
+    ]);
+    const namespaceOnly = await kubectl.file('watched-ns.yaml', [ns('watched')]);
+    expect((await kubectl(['apply', '--server-side', '-f', namespaceOnly])).code).toBe(0);
+    const watching = kubectl.spawn(['get', 'pvc', '-n', 'watched', '-w']);
+    try {
+      await eventually(() => (kube.openWatchCount() > 0 ? true : undefined));
+      expect((await kubectl(['apply', '--server-side', '-f', file])).code).toBe(0);
+      const waited = await kubectl([
+        'wait',
+        '--for=jsonpath={.status.phase}=Bound',
+        'pvc/watched',
+        '-n',
+        'watched',
+        '--timeout=20s',
+      ]);
+      expect(waited.stdout.trim()).toBe('persistentvolumeclaim/watched condition met');
+      const lines = await eventually(() => {
+        const rows = watching
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('watched '));
+        return rows.some((l) => /\sBound\s/.test(l)) ? rows : undefined;
+      });
+      expect(lines[0]).toMatch(/^watched\s+Pending\s+watched\s/);
+      expect(lines.at(-1)).toMatch(/^watched\s+Bound\s+watched\s+200Gi\s+RWX\s/);
+    } finally {
+      watching.child.kill();
+    }
+  });
+
   it('refuses a changed spec.nfs.server with the real immutability error (server-side and client-side apply)', async () => {
     const file = await kubectl.file('moved.yaml', [
       pv('warehouse-store', { server: 'fs-9999.efs.eu-west-1.amazonaws.com' }),

@@ -1,5 +1,5 @@
 // Test helpers: run the real kubectl against an emulator with an isolated cache, and manifests.
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ export interface Run {
 
 export interface Kubectl {
   (args: string[], stdin?: string): Promise<Run>;
+  /** Starts a long-running kubectl (e.g. `get -w`); its output accumulates in `output()`. */
+  spawn(args: string[]): { child: ChildProcess; output: () => string };
   dir: string;
   kubeconfigPath: string;
   /** Writes a manifest file into the temp dir and returns its path. */
@@ -44,6 +46,20 @@ export async function kubectlFor(emulator: KubeEmulator): Promise<Kubectl> {
       if (stdin !== undefined) child.stdin?.end(stdin);
     });
   return Object.assign(run, {
+    spawn(args: string[]) {
+      const child = spawn('kubectl', ['--kubeconfig', kubeconfigPath, '--cache-dir', cacheDir, ...args], {
+        env: { ...process.env, HOME: dir, KUBECONFIG: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let text = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      child.stderr?.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      return { child, output: () => text };
+    },
     dir,
     kubeconfigPath,
     async file(name: string, docs: unknown[]) {
