@@ -2,6 +2,7 @@
 //   pnpm bench [--json] [--only NAME[,NAME…]]
 // Adding a measurement: write `<name>.ts` exporting a Measurement and add it to `measurements` below.
 import { parseArgs } from 'node:util';
+import { applyMeasurement } from './apply.ts';
 import { clusterApplyMeasurement } from './cluster-apply.ts';
 import type { Measurement, MeasurementResult } from './measurement.ts';
 import { planRequestsMeasurement } from './plan-requests.ts';
@@ -11,6 +12,7 @@ const measurements: Measurement[] = [
   planRequestsMeasurement,
   walkRewriteMeasurement,
   clusterApplyMeasurement,
+  applyMeasurement,
 ];
 
 const { values } = parseArgs({

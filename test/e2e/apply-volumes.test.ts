@@ -414,6 +414,36 @@ describe('applyVolumes: changes and subsets', () => {
   });
 });
 
+describe('applyVolumes: many volumes', () => {
+  it('reads the cluster with two lists instead of two GETs per volume, and still refuses what it must', async () => {
+    for (let i = 0; i < 60; i++) {
+      await writeFile(
+        join(fx.repo, `requests/sales/extra-${i}.yaml`),
+        requestYaml(`extra-${i}`, { namespace: `extra-${i % 4}` }),
+      );
+    }
+    await api.createPersistentVolume({
+      body: foreignPv('sales.extra.extra-1.extra-5', 'fs-old.efs.us-west-2.amazonaws.com'),
+    });
+    const first = await apply();
+    expect(first.counts).toEqual({ created: 62, updated: 0, unchanged: 0, failed: 1 });
+    expect(first.volumes.find((v) => v.outcome === 'failed')?.reason).toMatch(/source is immutable/);
+    const gets = fx.kube.requests.filter(
+      (r) => r.method === 'GET' && r.name !== '' && r.resource !== 'namespaces',
+    );
+    expect(gets).toEqual([]);
+    const lists = fx.kube.requests.filter((r) => r.verb === 'list').map((r) => r.path);
+    expect(lists).toContain('/api/v1/persistentvolumes');
+    expect(lists).toContain('/api/v1/persistentvolumeclaims');
+
+    const from = fx.kube.requests.length;
+    const second = await apply();
+    expect(second.counts).toEqual({ created: 0, updated: 0, unchanged: 62, failed: 1 });
+    expect(fx.writes(from)).toEqual([]);
+    expect(fx.kube.requests.length - from).toBeLessThan(10);
+  });
+});
+
 describe('applyVolumes: strict mode', () => {
   it('a pre-existing claim someone else created fails that volume; a rerun of its own objects stays unchanged', async () => {
     await api.createNamespace({ body: { metadata: { name: 'point-of-sale' } } });

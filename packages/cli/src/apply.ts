@@ -103,8 +103,14 @@ const options = {
   concurrency: {
     type: 'string',
     valueName: 'N',
-    description: 'Volumes provisioned at once.',
+    description: 'Requests in flight at once against the API server (and volumes provisioned at once).',
     defaultText: String(DEFAULT_APPLY_CONCURRENCY),
+  },
+  qps: {
+    type: 'string',
+    valueName: 'N',
+    description: 'Requests per second at most (0 = no limit).',
+    defaultText: '200',
   },
   json: jsonOption,
   verbose: verboseOption,
@@ -230,6 +236,7 @@ async function run(context: CommandContext): Promise<number> {
   if (hostMessage) throw new UsageError(`--efs-host: ${hostMessage}`, 'apply');
   const waitSeconds = positiveNumber('wait-timeout', values['wait-timeout'], false);
   const concurrency = positiveNumber('concurrency', values.concurrency, true);
+  const qps = values.qps === '0' ? 0 : positiveNumber('qps', values.qps, false);
   const mountPath = resolve(context.cwd, values['efs-mount'] ?? '');
   if (values.base !== undefined && (await isDirectory(resolve(context.cwd, values.base))) !== true) {
     throw new UsageError(
@@ -254,6 +261,8 @@ async function run(context: CommandContext): Promise<number> {
   const cluster: ClusterClient = await connectCluster({
     kubeconfigPath: resolve(context.cwd, values.kubeconfig ?? ''),
     ...(values['kube-context'] !== undefined ? { context: values['kube-context'] } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(qps !== undefined ? { qps } : {}),
     logger,
   });
   let result: ApplyResult;

@@ -20,7 +20,14 @@ export async function writeManifestFile(
   repoRoot: string,
   file: string,
   content: string,
-  options: { root?: string } = {},
+  options: {
+    root?: string;
+    /**
+     * Directories already checked (or created) by an earlier call of the same run: not checked again. The
+     * threat is a link committed to the checkout before the run, not one swapped in during it.
+     */
+    checkedDirectories?: Set<string>;
+  } = {},
 ): Promise<ManifestFileChange> {
   const base = isInside(repoRoot, file) ? repoRoot : (options.root ?? dirname(file));
   if (!isInside(base, file)) throw new Error(`manifest ${file} is not under ${base}`);
@@ -28,8 +35,10 @@ export async function writeManifestFile(
     .split(sep)
     .filter((p) => p !== '');
   let current = base;
+  const checked = options.checkedDirectories;
   for (const part of parts) {
     current = join(current, part);
+    if (checked?.has(current)) continue;
     const info = await lstat(current).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
@@ -40,10 +49,11 @@ export async function writeManifestFile(
       });
       const created = await lstat(current);
       if (!created.isDirectory() || created.isSymbolicLink()) refuse(current, 'is not a directory');
-      continue;
+    } else {
+      if (info.isSymbolicLink()) refuse(current, 'is a symbolic link');
+      if (!info.isDirectory()) refuse(current, 'exists but is not a directory');
     }
-    if (info.isSymbolicLink()) refuse(current, 'is a symbolic link');
-    if (!info.isDirectory()) refuse(current, 'exists but is not a directory');
+    checked?.add(current);
   }
   const existing = await lstat(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
