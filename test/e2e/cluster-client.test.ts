@@ -154,7 +154,8 @@ describe('cluster client against the emulator', () => {
       ok: true,
       value: { outcome: 'deleted' },
     });
-    await kube.settle();
+    // the pv-protection finalizer is removed by the emulator's controller, then the object is gone
+    await waitUntil(() => kube.object('persistentvolumes', pvName) === undefined);
     expect(await client.deleteObject(ref)).toEqual({ ok: true, value: { outcome: 'not-found' } });
   });
 
@@ -182,6 +183,104 @@ describe('cluster client against the emulator', () => {
   });
 });
 
+describe('retries, timeouts and limits against the emulator', () => {
+  it('waits as long as a 429 Retry-After says before trying again', async () => {
+    let throttled = 0;
+    kube.faults.throttleRate = 1;
+    kube.faults.retryAfterSeconds = 1;
+    kube.faults.applies = (r) => r.method === 'PATCH' && throttled++ === 0;
+    try {
+      const { pv } = volumePair('throttled');
+      const started = Date.now();
+      const r = await client.applyObject(pv);
+      expect(r.ok).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+      const patches = kube.requests.filter((q) => q.method === 'PATCH' && q.name === pv.metadata?.name);
+      expect(patches.map((q) => q.status)).toEqual([429, 201]);
+    } finally {
+      kube.faults.throttleRate = 0;
+      delete kube.faults.applies;
+    }
+  });
+
+  it('times out a slow request and retries it; gives up with a Timeout failure when it stays slow', async () => {
+    const impatient = await connectCluster({
+      kubeconfig: kube.kubeconfig,
+      requestTimeoutMs: 500,
+      retry: { attempts: 2, baseMs: 10, maxMs: 10 },
+    });
+    let slow = 0;
+    kube.faults.latencyMs = 1_500;
+    kube.faults.applies = (r) => r.path.startsWith('/api/v1/persistentvolumes/slow') && slow++ < 1;
+    try {
+      expect(await impatient.getPersistentVolume('slow.once')).toEqual({ ok: true, value: undefined });
+      kube.faults.applies = (r) => r.path.startsWith('/api/v1/persistentvolumes/slow');
+      const r = await impatient.getPersistentVolume('slow.always');
+      expect(r).toMatchObject({ ok: false, status: 0, reason: 'Timeout', attempts: 2 });
+      expect(impatient.stats().noAnswer).toBe(3);
+    } finally {
+      kube.faults.latencyMs = 0;
+      delete kube.faults.applies;
+      await impatient.close();
+    }
+  });
+
+  it('keeps at most `concurrency` requests in flight and reuses connections', async () => {
+    const narrow = await connectCluster({ kubeconfig: kube.kubeconfig, concurrency: 4 });
+    kube.faults.latencyMs = 20;
+    try {
+      const since = kube.requests.length;
+      await Promise.all(Array.from({ length: 40 }, (_, i) => narrow.getPersistentVolume(`narrow.${i}`)));
+      expect(narrow.stats().peakInFlight).toBe(4);
+      const mine = kube.requests.slice(since);
+      // and the server never saw more than 4 of them at once
+      const edges = mine.flatMap((r) => [
+        [r.time, 1],
+        [r.time + r.durationMs, -1],
+      ]);
+      edges.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0) || (a[1] ?? 0) - (b[1] ?? 0));
+      let open = 0;
+      let peak = 0;
+      for (const [, delta] of edges) {
+        open += delta ?? 0;
+        peak = Math.max(peak, open);
+      }
+      expect(peak).toBeLessThanOrEqual(4);
+    } finally {
+      kube.faults.latencyMs = 0;
+      await narrow.close();
+    }
+  });
+
+  it('limits the request rate (qps with burst)', async () => {
+    const slowRate = await connectCluster({ kubeconfig: kube.kubeconfig, qps: 20, burst: 5 });
+    try {
+      const started = Date.now();
+      await Promise.all(Array.from({ length: 25 }, (_, i) => slowRate.getPersistentVolume(`rate.${i}`)));
+      // 5 at once, then 20 more at 20/s: about one second
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    } finally {
+      await slowRate.close();
+    }
+  });
+
+  it('refuses kinds efs-dr does not write, and puts a claim without namespace in the context namespace', async () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x', namespace: 'default' },
+    };
+    const r = await client.applyObject(deployment);
+    expect(r).toMatchObject({ ok: false, status: 0, reason: 'ClientError' });
+    expect(r.ok === false && r.message).toContain('not apps/v1 Deployment');
+    const { pvc } = volumePair('no-namespace');
+    const { namespace: _dropped, ...metadata } = pvc.metadata ?? {};
+    const applied = await client.applyObject<typeof pvc>({ ...pvc, metadata });
+    expect(applied.ok && applied.value.metadata?.namespace).toBe('default');
+    expect(pvc.metadata?.namespace).toBe('warehouse-dev');
+  });
+});
+
 describe('waitForBound reasons', () => {
   it('explains a volume too small, one bound to another claim, and a missing volume', async () => {
     const namespace = 'reasons';
@@ -194,10 +293,12 @@ describe('waitForBound reasons', () => {
     thief.pvc.spec = { ...thief.pvc.spec, volumeName: taken.pvName };
     for (const o of [small.pv, small.pvc, taken.pv, thief.pvc])
       expect((await client.applyObject(o)).ok).toBe(true);
-    await kube.settle();
+    const claimRefName = (name: string) =>
+      (kube.object('persistentvolumes', name)?.spec as { claimRef?: { name?: string } } | undefined)?.claimRef
+        ?.name;
+    await waitUntil(() => claimRefName(taken.pvName) === 'thief');
     expect((await client.applyObject(taken.pvc)).ok).toBe(true);
     expect((await client.applyObject(missing.pvc)).ok).toBe(true);
-    await kube.settle();
 
     const result = await client.waitForBound(
       [small, taken, missing].map((p) => ({ namespace, name: p.pvc.metadata?.name ?? '', pvName: p.pvName })),
