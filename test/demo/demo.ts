@@ -24,7 +24,6 @@ import {
 import { Checks } from './checks.ts';
 import { type ClusterView, claimTable, readClusterView } from './cluster-view.ts';
 import { renderMarkdown } from './markdown.ts';
-import { checkSampleApps } from './sample-apps.ts';
 import {
   LAYOUT,
   OWNER,
@@ -37,9 +36,9 @@ import {
   SECONDARY_CLUSTER,
   SECONDARY_HOST,
   SECONDARY_REGION,
-  type StandIns,
-  startStandIns,
-} from './stand-ins.ts';
+} from './names.ts';
+import { checkSampleApps } from './sample-apps.ts';
+import { type StandIns, startStandIns } from './stand-ins.ts';
 import { formatDuration, formatTable, type Printer } from './terminal.ts';
 import { renderTree } from './tree.ts';
 
@@ -50,6 +49,8 @@ export interface DemoOptions {
   root: string;
   /** Where everything the demo makes is left. */
   dir: string;
+  /** The directory holding action-create/ and action-restore/ with their dist/index.js (default `root`: the committed bundles). */
+  bundlesRoot?: string;
   printer: Printer;
   /** Called with each server's closer as soon as it is started (Ctrl-C closes them). */
   track(close: () => Promise<void>): void;
@@ -74,9 +75,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { printer: p, root, dir } = options;
   const s = p.style;
   const checks = new Checks(p);
+  const bundlesRoot = options.bundlesRoot ?? root;
   const bundles = {
-    create: join(root, 'action-create/dist/index.js'),
-    restore: join(root, 'action-restore/dist/index.js'),
+    create: join(bundlesRoot, 'action-create/dist/index.js'),
+    restore: join(bundlesRoot, 'action-restore/dist/index.js'),
   };
   let stands: StandIns | undefined;
 
@@ -134,6 +136,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       branch: BRANCH,
       files: added,
       message: 'sales: volumes for warehouse, point-of-sale, shipping',
+      author: { name: 'Sales Team', email: 'sales@example.com' },
     });
     const pr = await github.createPullRequest({
       head: BRANCH,
@@ -494,7 +497,11 @@ async function seedRepository(root: string, stands: StandIns): Promise<string[]>
   }
   files['README.md'] =
     '# volume-requests\n\nAsk for a persistent volume: add a file under requests/<business unit>/ and open a pull request.\n';
-  await stands.github.seed(files, 'Adopt efs-dr: config and workflows');
+  await stands.github.commit({
+    files,
+    message: 'Adopt efs-dr: config and workflows',
+    author: { name: 'Platform Team', email: 'platform@example.com' },
+  });
   return Object.keys(files).sort();
 }
 
@@ -531,6 +538,12 @@ async function runStep(
   const result = await p.progress(label, () =>
     runAction({
       bundle: action.bundle,
+      // The action's own action.yml supplies the input defaults, as the runner reads it.
+      actionYml: join(
+        options.root,
+        action.bundle.includes('action-restore') ? 'action-restore' : 'action-create',
+        'action.yml',
+      ),
       inputs: action.inputs,
       githubToken: stands.github.token,
       eventName: action.eventName,

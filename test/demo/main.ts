@@ -4,11 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runDemo } from './demo.ts';
-import { LAYOUT, PRIMARY_CLUSTER, SECONDARY_CLUSTER } from './stand-ins.ts';
+import { LAYOUT, PRIMARY_CLUSTER, SECONDARY_CLUSTER } from './names.ts';
 import { formatDuration, Printer } from './terminal.ts';
 
-const USAGE = `Usage: pnpm demo [--dir DIR] [--keep-running]
+const USAGE = `Usage: pnpm demo [--dir DIR] [--keep-running] [--bundles DIR]
 
 Runs efs-dr's story end to end on loopback stand-ins (two Kubernetes API emulators, the GitHub API over a
 bare git repository, the EFS API, two directories standing for the file systems), through the real bundled
@@ -16,16 +15,19 @@ actions. Exits 0 only if every check holds.
 
   --dir DIR        Leave everything here (default .demo/<timestamp>/ in the repository).
   --keep-running   Keep the stand-ins up after the story, until Ctrl-C, so kubectl and git commands work.
+  --bundles DIR    Run DIR/action-create/dist/index.js and DIR/action-restore/dist/index.js instead of the
+                   committed bundles (to try a build of your changes without committing dist/).
   -h, --help       Show this help.
 `;
 
 const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-let values: { dir?: string; 'keep-running'?: boolean; help?: boolean };
+let values: { dir?: string; 'keep-running'?: boolean; bundles?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
       dir: { type: 'string' },
       'keep-running': { type: 'boolean' },
+      bundles: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -92,7 +94,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let exitCode = 1;
 try {
-  const result = await runDemo({ root, dir, printer, track: (close) => closers.push(close) });
+  // Loaded only now, so --help and usage errors answer at once.
+  const { runDemo } = await import('./demo.ts');
+  const result = await runDemo({
+    root,
+    dir,
+    printer,
+    track: (close) => closers.push(close),
+    ...(values.bundles
+      ? { bundlesRoot: resolve(process.env.INIT_CWD ?? process.cwd(), values.bundles) }
+      : {}),
+  });
   const failures = result.checks.failures;
   printer.line();
   if (failures.length === 0) {

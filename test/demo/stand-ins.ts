@@ -7,28 +7,17 @@ import { join } from 'node:path';
 import { type EfsEmulator, type EmulatedReplication, startEfsEmulator } from '../efs-emulator/server.ts';
 import { type GitHubEmulator, startGitHubEmulator } from '../github-emulator/index.ts';
 import { type KubeEmulator, startKubeEmulator } from '../kube-emulator/index.ts';
-
-export const PRIMARY_CLUSTER = 'rosa-primary';
-export const SECONDARY_CLUSTER = 'rosa-secondary';
-export const PRIMARY_REGION = 'us-east-1';
-export const SECONDARY_REGION = 'us-west-2';
-export const PRIMARY_FS = 'fs-0123456789abcdef0';
-export const REPLICA_FS = 'fs-0fedcba9876543210';
-export const PRIMARY_HOST = `${PRIMARY_FS}.efs.${PRIMARY_REGION}.amazonaws.com`;
-export const SECONDARY_HOST = `${REPLICA_FS}.efs.${SECONDARY_REGION}.amazonaws.com`;
-export const OWNER = 'example-org';
-export const REPO = 'volume-requests';
-
-/** Paths inside the demo directory (relative names, so the printed commands are short). */
-export const LAYOUT = {
-  primaryKubeconfig: 'primary.kubeconfig',
-  secondaryKubeconfig: 'secondary.kubeconfig',
-  repo: 'repo.git',
-  efsPrimary: 'efs-primary',
-  efsReplica: 'efs-replica',
-  checkouts: 'checkouts',
-  runs: 'runs',
-} as const;
+import {
+  LAYOUT,
+  OWNER,
+  PRIMARY_CLUSTER,
+  PRIMARY_FS,
+  PRIMARY_REGION,
+  REPLICA_FS,
+  REPO,
+  SECONDARY_CLUSTER,
+  SECONDARY_REGION,
+} from './names.ts';
 
 export interface StandIns {
   dir: string;

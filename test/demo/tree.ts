@@ -52,6 +52,11 @@ export async function renderTree(root: string, label: string, style: Style): Pro
     }
   };
   await walk(root, '', '');
-  lines.push('', style.dim(`${directories} directories, ${files} files`));
+  lines.push(
+    '',
+    style.dim(
+      `${directories} director${directories === 1 ? 'y' : 'ies'}, ${files} file${files === 1 ? '' : 's'}`,
+    ),
+  );
   return { lines, directories, files, paths };
 }

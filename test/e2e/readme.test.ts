@@ -137,7 +137,7 @@ describe('README shell blocks', () => {
 
 describe('README content', () => {
   it('has the generated tables exactly as scripts/readme-tables.ts writes them (pnpm readme-tables)', async () => {
-    expect(await withGeneratedTables(README, ROOT)).toBe(README);
+    expect(await withGeneratedTables(README, ROOT), 'stale README tables: run pnpm readme-tables').toBe(README);
   });
 
   it('documents every input and output of both actions', async () => {
