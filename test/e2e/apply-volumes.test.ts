@@ -397,10 +397,28 @@ describe('applyVolumes: changes and subsets', () => {
   });
 
   it('files limits the run to the given requests (conflicts still checked against all)', async () => {
+    // A broken request outside the change is not this change's problem: one warning, not a failure.
+    await writeFile(join(fx.repo, 'requests/sales/broken.yaml'), requestYaml('broken', { size: 'lots' }));
     const result = await apply({ files: ['requests/sales/shipping.yaml', 'requests/sales/gone.yaml'] });
     expect(result.ok).toBe(true);
     expect(result.files).toEqual(['requests/sales/shipping.yaml']);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        file: 'requests/sales/broken.yaml',
+        message: expect.stringMatching(
+          /^1 problem\(s\) in 1 request\(s\) outside the files of this change were ignored/,
+        ),
+      }),
+    ]);
     expect(result.volumes.map((v) => v.volume.pvName)).toEqual(['sales.shipping.shipping-dev.shipping-dev']);
+    // A selected request that clashes with one outside the selection still fails, and touches nothing.
+    const copy = await readFile(join(fx.repo, 'requests/sales/warehouse.yaml'), 'utf8');
+    await writeFile(join(fx.repo, 'requests/sales/warehouse-copy.yaml'), copy);
+    const from = fx.kube.requests.length;
+    const clash = await apply({ files: ['requests/sales/warehouse-copy.yaml'] });
+    expect(clash.ok).toBe(false);
+    expect(clash.problems[0]?.file).toBe('requests/sales/warehouse-copy.yaml');
+    expect(fx.kube.requests.length).toBe(from);
     expect(fx.kube.objects('persistentvolumes').map((pv) => (pv.metadata as { name?: string }).name)).toEqual(
       ['sales.shipping.shipping-dev.shipping-dev'],
     );

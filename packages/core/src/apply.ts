@@ -184,7 +184,6 @@ type WantedAction = AppliedVolume['planAction'];
 const WANTED: ReadonlySet<PlanAction> = new Set<WantedAction>(['create', 'unchanged', 'labels-changed']);
 
 interface Work {
-  entry: PlanEntry & { volume: Volume };
   manifests: RenderedManifests;
   result: AppliedVolume;
   /** Fields of the PV/PVC that differed (for the reason). */
@@ -248,7 +247,6 @@ export async function applyVolumes(options: ApplyVolumesOptions): Promise<ApplyR
       }
     }
     work.push({
-      entry: entry as Work['entry'],
       manifests,
       drift: { pv: [], pvc: [] },
       waitForBound: false,
@@ -273,7 +271,7 @@ export async function applyVolumes(options: ApplyVolumesOptions): Promise<ApplyR
     warnings: sortProblems(warnings),
   };
   if (problems.length > 0) {
-    logger.error(`${problems.length} problem(s) in the requests: nothing was provisioned`);
+    logger.info(`${problems.length} problem(s) in the requests: nothing was provisioned`);
     return {
       ...base,
       ok: false,
