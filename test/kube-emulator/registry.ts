@@ -271,7 +271,13 @@ export class Registry {
     const obj = this.decode(def, body, namespace, opts);
     const metadata = objectAt(obj, 'metadata');
     if ((metadata.name === undefined || metadata.name === '') && typeof metadata.generateName === 'string') {
-      metadata.name = `${metadata.generateName}${Math.random().toString(36).slice(2, 7)}`;
+      // names.SimpleNameGenerator: five characters from an alphabet without vowels or look-alikes.
+      const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+      const suffix = Array.from(
+        { length: 5 },
+        () => alphabet[Math.floor(Math.random() * alphabet.length)],
+      ).join('');
+      metadata.name = `${metadata.generateName}${suffix}`;
     }
     const name = String(metadata.name ?? '');
     return this.createDecoded(def, namespace, name, obj, opts, undefined);
@@ -338,6 +344,13 @@ export class Registry {
       throw conflict(def.name, name, OBJECT_MODIFIED);
     }
     const om = metadataOf(old);
+    if (typeof metadata.uid === 'string' && metadata.uid !== '' && metadata.uid !== om.uid) {
+      throw conflict(
+        def.name,
+        name,
+        `Precondition failed: UID in precondition: ${metadata.uid}, UID in object meta: ${String(om.uid)}`,
+      );
+    }
     for (const k of [
       'uid',
       'creationTimestamp',

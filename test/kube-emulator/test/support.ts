@@ -182,3 +182,31 @@ export async function apiError(
   }
   throw new Error('expected the call to fail');
 }
+
+/** A raw HTTPS request to the emulator (for what the typed clients cannot send). */
+export async function rawRequest(
+  emulator: KubeEmulator,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const { request } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, emulator.url),
+      {
+        method: init.method ?? 'GET',
+        ca: emulator.caCert,
+        headers: { Authorization: `Bearer ${emulator.token}`, ...init.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
