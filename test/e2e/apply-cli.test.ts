@@ -5,6 +5,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runCli } from '@efs-dr/cli';
 import { readVolumesReport } from '@efs-dr/core';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -49,6 +50,19 @@ async function efsDr(args: string[], options: { umask?: string; timeoutMs?: numb
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** The same program in this process (for the quick usage checks; the scenarios above run the real one). */
+async function efsDrInProcess(args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    cwd: fx.repo,
+    env: {},
+  });
+  return { code, stdout, stderr };
 }
 
 const base = () => [
@@ -223,6 +237,27 @@ describe('efs-dr apply (real CLI)', () => {
     ]);
   });
 
+  it('long runs report progress on stderr, phase by phase; stdout keeps only the JSON document', async () => {
+    for (let i = 0; i < 47; i++) {
+      await writeFile(join(fx.repo, `requests/sales/extra-${i}.yaml`), requestYaml(`extra-${i}`));
+    }
+    const r = await efsDr([...base(), '--allow-unmounted', '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { counts: { created: number } }).counts.created).toBe(50);
+    const progress = r.stderr.split('\n').filter((l) => /^ {2}(provisioned|Bound|reported) \d+\/50$/.test(l));
+    expect(progress).toEqual(
+      expect.arrayContaining([
+        '  provisioned 25/50',
+        '  provisioned 50/50',
+        '  Bound 50/50',
+        '  reported 50/50',
+      ]),
+    );
+    expect(r.stderr).toMatch(
+      /── Provision 50 volume\(s\)\n[\s\S]*── Wait for 50 claim\(s\) to be Bound\n[\s\S]*── Volumes report/,
+    );
+  });
+
   it('a report lock left by a killed process does not block the next run', async () => {
     const volumesRoot = join(fx.mount, 'k8s-static-volumes');
     await mkdir(volumesRoot);
@@ -255,7 +290,7 @@ describe('efs-dr apply (real CLI)', () => {
   });
 
   it('usage and environment errors exit 2 with a hint; --help documents the flags and strict mode', async () => {
-    const help = await efsDr(['apply', '--help']);
+    const help = await efsDrInProcess(['apply', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: efs-dr apply --efs-host HOST --efs-mount DIR --kubeconfig FILE');
     for (const flag of [
@@ -270,13 +305,13 @@ describe('efs-dr apply (real CLI)', () => {
     }
     expect(help.stdout).toMatch(/--strict refuses to adopt/);
 
-    const missing = await efsDr(['apply', '--efs-host', efsHost, '--efs-mount', fx.mount]);
+    const missing = await efsDrInProcess(['apply', '--efs-host', efsHost, '--efs-mount', fx.mount]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(
       "efs-dr apply: --kubeconfig is required\nRun 'efs-dr apply --help' for usage.",
     );
 
-    const kubeconfig = await efsDr([
+    const kubeconfig = await efsDrInProcess([
       ...base().slice(0, -1),
       join(fx.dir, 'no-such-kubeconfig'),
       '--allow-unmounted',
@@ -284,11 +319,11 @@ describe('efs-dr apply (real CLI)', () => {
     expect(kubeconfig.code).toBe(2);
     expect(kubeconfig.stderr).toMatch(/cannot read kubeconfig .*no-such-kubeconfig/);
 
-    const wait = await efsDr([...base(), '--wait-timeout', 'soon']);
+    const wait = await efsDrInProcess([...base(), '--wait-timeout', 'soon']);
     expect(wait.code).toBe(2);
     expect(wait.stderr).toContain('--wait-timeout must be a positive number, got "soon"');
 
-    const host = await efsDr([
+    const host = await efsDrInProcess([
       'apply',
       '--efs-host',
       'not a host',
@@ -300,7 +335,7 @@ describe('efs-dr apply (real CLI)', () => {
     expect(host.code).toBe(2);
     expect(host.stderr).toContain('--efs-host: "not a host" is not a DNS name');
 
-    const mount = await efsDr([
+    const mount = await efsDrInProcess([
       ...base().slice(0, 3),
       '--efs-mount',
       join(fx.dir, 'nowhere'),
