@@ -84,14 +84,18 @@ describe('README shell blocks', () => {
     'runs: %s',
     async (_name, block) => {
       const expected = /^readme-test: expect "(.*)"$/.exec(block.marker ?? '')?.[1]?.replace(/\\"/g, '"');
+      // Scratch directories the block makes (mktemp -d) go to a temporary TMPDIR removed afterwards.
+      const scratch = await mkdtemp(join(tmpdir(), 'readme-block-'));
       const { stdout, stderr } = await run('bash', ['-e', '-o', 'pipefail', '-c', block.body], {
         cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1' },
+        env: { ...process.env, NO_COLOR: '1', TMPDIR: scratch },
         maxBuffer: 32 * 1024 * 1024,
         timeout: 60_000,
-      }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
-        throw new Error(`exit ${error.code}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
-      });
+      })
+        .catch((error: { code?: number; stdout?: string; stderr?: string }) => {
+          throw new Error(`exit ${error.code}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+        })
+        .finally(() => rm(scratch, { recursive: true, force: true }));
       if (expected !== undefined) expect(`${stdout}\n${stderr}`).toContain(expected);
     },
   );
@@ -137,7 +141,9 @@ describe('README shell blocks', () => {
 
 describe('README content', () => {
   it('has the generated tables exactly as scripts/readme-tables.ts writes them (pnpm readme-tables)', async () => {
-    expect(await withGeneratedTables(README, ROOT), 'stale README tables: run pnpm readme-tables').toBe(README);
+    expect(await withGeneratedTables(README, ROOT), 'stale README tables: run pnpm readme-tables').toBe(
+      README,
+    );
   });
 
   it('documents every input and output of both actions', async () => {
