@@ -1,3 +1,4 @@
-// Placeholder entry until the action is built (see the open issues).
-process.stdout.write('not yet implemented\n');
-process.exitCode = 1;
+// Entry point of action-restore (bundled to dist/index.js). Everything happens in run().
+import { run } from './run.ts';
+
+await run();

@@ -117,3 +117,236 @@ describe('efs-dr restore onto a second cluster', () => {
     expect(doc.manifestFilesChanged).toBe(40);
   });
 });
+
+describe('efs-dr restore, rerun and dry run', () => {
+  let s: Setup;
+  beforeAll(async () => {
+    s = await setup(25);
+  });
+
+  it('a dry run writes nothing anywhere and shows what would change', async () => {
+    const repoBefore = await treeDigest(s.repo);
+    const replicaBefore = await treeDigest(s.replica);
+    const since = s.secondary.requests.length;
+    const r = await cli(baseArgs(s, ['--dry-run']), s.repo);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OUTCOME +VOLUME \(PV\) +CLAIM +ACTION +REASON$/m);
+    expect(r.stdout.match(/^would restore +\S+ +\S+ +create$/gm)).toHaveLength(25);
+    expect(r.stdout).toContain('Dry run: would restore 25, unchanged 0, skipped 0, would fail 0');
+    expect(kubeWrites(s.secondary, since)).toEqual([]);
+    // Only the two LISTs: no GET per volume.
+    expect(s.secondary.requests.slice(since).map((q) => `${q.method} ${q.path}`)).toEqual(
+      expect.arrayContaining(['GET /api/v1/persistentvolumes', 'GET /api/v1/persistentvolumeclaims']),
+    );
+    expect(s.secondary.requests.length - since).toBeLessThanOrEqual(4);
+    expect(await treeDigest(s.repo)).toBe(repoBefore);
+    expect(await treeDigest(s.replica)).toBe(replicaBefore);
+    expect(s.secondary.objects('persistentvolumes')).toEqual([]);
+  });
+
+  it('restores, then a rerun finds everything in place and writes nothing', async () => {
+    const first = await cli(baseArgs(s), s.repo);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Restored 25, unchanged 0, skipped 0, failed 0');
+    const repoAfter = await treeDigest(s.repo);
+    const replicaAfter = await treeDigest(s.replica);
+    const since = s.secondary.requests.length;
+    const again = await cli(baseArgs(s, ['--json']), s.repo);
+    expect(again.code).toBe(0);
+    const doc = JSON.parse(again.stdout);
+    expect(doc.counts).toEqual({ restored: 0, unchanged: 25, skipped: 0, failed: 0 });
+    expect(doc.manifestFilesChanged).toBe(0);
+    expect(doc.report).toMatchObject({ written: false, updated: 0, unchanged: 25 });
+    expect(kubeWrites(s.secondary, since)).toEqual([]);
+    expect(await treeDigest(s.repo)).toBe(repoAfter);
+    expect(await treeDigest(s.replica)).toBe(replicaAfter);
+  });
+});
+
+describe('efs-dr restore under faults, with a volume that cannot be restored', () => {
+  it('binds every other volume through 20% errors and 429s, and names the one that failed (exit 1)', async () => {
+    const s = await setup(60);
+    const taken = s.volumes[7] as Volume;
+    // On the secondary, the volume's PV already exists, bound to another claim.
+    const squatter = await import('@efs-dr/core').then(async ({ connectCluster }) => {
+      const c = await connectCluster({ kubeconfigPath: s.kubeconfig });
+      try {
+        expect((await c.ensureNamespace('other')).ok).toBe(true);
+        const pv = {
+          apiVersion: 'v1',
+          kind: 'PersistentVolume',
+          metadata: { name: taken.pvName },
+          spec: {
+            capacity: { storage: taken.size },
+            accessModes: [taken.accessMode],
+            persistentVolumeReclaimPolicy: 'Retain',
+            storageClassName: '',
+            nfs: { server: SECONDARY_HOST, path: taken.efsPath },
+            claimRef: {
+              apiVersion: 'v1',
+              kind: 'PersistentVolumeClaim',
+              namespace: 'other',
+              name: 'squatter',
+            },
+          },
+        };
+        const pvc = {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: { name: 'squatter', namespace: 'other' },
+          spec: {
+            accessModes: [taken.accessMode],
+            storageClassName: '',
+            volumeName: taken.pvName,
+            resources: { requests: { storage: taken.size } },
+          },
+        };
+        expect((await c.applyObject(pv)).ok).toBe(true);
+        expect((await c.applyObject(pvc)).ok).toBe(true);
+        const bound = await c.waitForBound([{ namespace: 'other', name: 'squatter', pvName: taken.pvName }], {
+          deadlineMs: 10_000,
+        });
+        expect(bound.get('other/squatter')?.bound).toBe(true);
+        return pvc;
+      } finally {
+        await c.close();
+      }
+    });
+    s.secondary.faults.errorRate = 0.2;
+    s.secondary.faults.throttleRate = 0.1;
+    s.secondary.faults.retryAfterSeconds = 1;
+    const since = s.secondary.requests.length;
+    const r = await cli(baseArgs(s, ['--concurrency', '16']), s.repo);
+    s.secondary.faults.errorRate = 0;
+    s.secondary.faults.throttleRate = 0;
+    const injected = s.secondary.requests.slice(since).filter((q) => q.fault);
+    expect(injected.filter((q) => q.status === 429).length).toBeGreaterThan(5);
+    expect(injected.filter((q) => q.status >= 500).length).toBeGreaterThan(10);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Restored 59, unchanged 0, skipped 0, failed 1');
+    const row = r.stdout.split('\n').find((l) => l.startsWith('FAILED'));
+    expect(row).toContain(taken.pvName);
+    expect(row).toContain(`${taken.namespace}/${taken.pvcName}`);
+    expect(row).toMatch(/already exists on the target cluster bound to another claim \(other\/squatter/);
+    expect(r.stderr).toContain(`${taken.pvName} (${taken.namespace}/${taken.pvcName}) failed:`);
+    for (const v of s.volumes) {
+      const pvc = s.secondary.object('persistentvolumeclaims', v.pvcName, v.namespace);
+      if (v === taken) {
+        expect(pvc).toBeUndefined();
+        continue;
+      }
+      expect(pvc?.status, v.pvName).toMatchObject({ phase: 'Bound' });
+      expect(s.secondary.object('persistentvolumes', v.pvName)?.spec).toMatchObject({
+        nfs: { server: SECONDARY_HOST, path: v.efsPath },
+      });
+    }
+    // The other claim still has its volume.
+    expect(
+      s.secondary.object('persistentvolumeclaims', squatter.metadata.name, 'other')?.status,
+    ).toMatchObject({
+      phase: 'Bound',
+    });
+  });
+});
+
+describe("efs-dr restore of the original scripts' committed layout", () => {
+  it('reads PV-PVCs/primary (duplicate key: last wins, with a warning) and restores every volume', async () => {
+    const dir = await tempDir('restore-legacy');
+    dirs.push(dir);
+    const secondary = await startKubeEmulator();
+    started.push(secondary);
+    const kubeconfig = join(dir, 'secondary.kubeconfig');
+    await secondary.writeKubeconfig(kubeconfig);
+    const repo = join(dir, 'repo');
+    await copyTree(join(REPO_ROOT, 'packages/core/test/fixtures/manifests-legacy'), repo);
+    const r = await cli(
+      [
+        '--kubeconfig',
+        kubeconfig,
+        '--target-cluster',
+        SECONDARY_CLUSTER,
+        '--target-efs-host',
+        SECONDARY_HOST,
+        '--source-efs-host',
+        'fs-0a1b2c3d4e5f60718.efs.us-east-1.amazonaws.com',
+        '--json',
+      ],
+      repo,
+    );
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.manifestDirs).toEqual(['PV-PVCs/primary']);
+    expect(doc.counts).toEqual({ restored: 3, unchanged: 0, skipped: 0, failed: 0 });
+    expect(r.stderr).toMatch(/persistentVolumeReclaimPolicy/);
+    const claims = secondary.objects('persistentvolumeclaims');
+    expect(
+      claims
+        .map(
+          (c) =>
+            `${(c.metadata as { namespace: string }).namespace}/${(c.metadata as { name: string }).name}`,
+        )
+        .sort(),
+    ).toEqual(['point-of-sale/point-of-sale', 'shipping-dev/shipping-dev', 'warehouse-dev/warehouse-store']);
+    for (const c of claims) expect(c.status).toMatchObject({ phase: 'Bound' });
+    const pv = secondary.object('persistentvolumes', 'sales.warehouse.warehouse-dev.warehouse-store');
+    expect(pv?.spec).toMatchObject({
+      persistentVolumeReclaimPolicy: 'Retain',
+      nfs: { server: SECONDARY_HOST, path: '/k8s-static-volumes/sales/warehouse/warehouse-dev/' },
+    });
+    expect(doc.report).toEqual({ skipped: expect.stringContaining('no replica mount') });
+    expect(doc.manifestFiles).toContain(
+      'manifests/rosa-secondary/sales/warehouse/warehouse-dev/warehouse-store.yaml',
+    );
+  });
+});
+
+describe('efs-dr restore onto a cluster that holds the volume with another source (failback)', () => {
+  it('fails with the immutability reason, then --replace-existing recreates PV and claim', async () => {
+    const s = await setup(4);
+    // The secondary already holds volume 0, Bound, on the primary's host (as after an earlier failover back).
+    const stale = s.volumes[0] as Volume;
+    const staleFiles = await provisionPrimary(s.secondary, [stale], s.dir);
+    expect(Object.keys(staleFiles.files)).toContain(stale.manifestPath);
+    const before = s.secondary.object('persistentvolumes', stale.pvName);
+    const beforeUid = (before?.metadata as { uid?: string } | undefined)?.uid;
+    expect(beforeUid).toBeTruthy();
+    expect(before?.spec).toMatchObject({ nfs: { server: PRIMARY_HOST } });
+
+    const refused = await cli(baseArgs(s), s.repo);
+    expect(refused.code).toBe(1);
+    const row = refused.stdout.split('\n').find((l) => l.startsWith('FAILED'));
+    expect(row).toContain(stale.pvName);
+    expect(row).toContain(
+      `with nfs ${PRIMARY_HOST}:${stale.efsPath}, not nfs ${SECONDARY_HOST}:${stale.efsPath}`,
+    );
+    expect(row).toContain("A PersistentVolume's source is immutable once created");
+    expect(row).toContain('replace-existing');
+    expect(row).toContain('Retain');
+    expect(s.secondary.object('persistentvolumes', stale.pvName)?.metadata).toMatchObject({
+      uid: beforeUid,
+    });
+    expect(refused.stdout).toContain('Restored 3, unchanged 0, skipped 0, failed 1');
+
+    const replaced = await cli(baseArgs(s, ['--replace-existing', '--json']), s.repo);
+    expect(replaced.code).toBe(0);
+    const doc = JSON.parse(replaced.stdout);
+    expect(doc.counts).toEqual({ restored: 1, unchanged: 3, skipped: 0, failed: 0 });
+    expect(doc.volumes.find((v: { pvName: string }) => v.pvName === stale.pvName)).toMatchObject({
+      outcome: 'restored',
+      action: 'replace',
+    });
+    const after = s.secondary.object('persistentvolumes', stale.pvName);
+    expect(after?.spec).toMatchObject({ nfs: { server: SECONDARY_HOST, path: stale.efsPath } });
+    expect((after?.metadata as { uid?: string } | undefined)?.uid).not.toBe(beforeUid);
+    expect(
+      s.secondary.object('persistentvolumeclaims', stale.pvcName, stale.namespace)?.status,
+    ).toMatchObject({
+      phase: 'Bound',
+    });
+    const deletes = kubeWrites(s.secondary).filter((w) => w.startsWith('DELETE'));
+    expect(deletes).toEqual([
+      `DELETE /api/v1/namespaces/${stale.namespace}/persistentvolumeclaims/${stale.pvcName} 200`,
+      `DELETE /api/v1/persistentvolumes/${stale.pvName} 200`,
+    ]);
+  });
+});

@@ -106,7 +106,11 @@ export async function stopReplicationForRestore(options: {
     rpo.lastReplicatedTimestamp = stopped.lastReplicatedTimestamp.toISOString();
   if (stopped.deletionMode) rpo.deletionMode = stopped.deletionMode;
   if (stopped.hadReplication) rpo.stopWaitedMs = stopped.waitedMs;
-  if (options.mountPath !== undefined) {
+  if (!stopped.hadReplication) {
+    // Nothing was stopped now (a rerun, or stopped by hand earlier): the replica is as writable as it will get,
+    // and a rerun must write nothing, so no probe.
+    logger.info('No replication was stopped by this run: the write probe is skipped.');
+  } else if (options.mountPath !== undefined) {
     const probe = await proveWritable({
       mountPath: options.mountPath,
       volumesRoot: options.volumesRoot,

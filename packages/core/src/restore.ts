@@ -712,9 +712,10 @@ async function updateReport(
   if (unknown > 0) {
     logger.info(`${unknown} volume(s) have no known business unit or application: no report row for them`);
   }
-  let existing: Set<string>;
+  let existing: Map<string, string>;
   try {
-    existing = new Set((await readVolumesReport(reportPath)).map(reportRowKey));
+    const reported = await readVolumesReport(reportPath);
+    existing = new Map(reported.map((row) => [reportRowKey(row), row.secondaryNfsHostname]));
   } catch (error) {
     const message = `the volumes report ${reportPath} cannot be read: ${errorMessage(error)}`;
     warnings.push({ file: reportPath, line: 0, column: 0, field: '', message });
@@ -738,21 +739,21 @@ async function updateReport(
     }
     return change;
   });
-  if (dryRun) {
-    const toChange = changes.length;
-    logger.info(
-      `Dry run: the volumes report ${reportPath} is not touched (${toChange} row(s) would be checked)`,
-    );
-    return { path: reportPath, written: false, inserted: 0, updated: 0, unchanged: 0 };
+  const current = changes.filter((c) => existing.get(reportRowKey(c)) === targetHost).length;
+  if (dryRun || current === changes.length) {
+    // Nothing to change (a rerun): the report is not even locked, so the replica is not written at all.
+    if (dryRun) {
+      logger.info(
+        `Dry run: the volumes report ${reportPath} is not touched (${changes.length - current} row(s) would change)`,
+      );
+    } else logger.info(`Volumes report ${reportPath}: all ${current} row(s) already current`);
+    return { path: reportPath, written: false, inserted: 0, updated: 0, unchanged: current };
   }
   try {
     const r = await upsertReportRows(reportPath, changes, {
       logger,
       ...(options.now ? { now: options.now } : {}),
     });
-    logger.info(
-      `Volumes report ${reportPath}: ${r.updated} updated, ${r.inserted} added, ${r.unchanged} already current`,
-    );
     return {
       path: reportPath,
       written: r.written,
