@@ -279,6 +279,8 @@ describe('action-restore with a volume that cannot be restored', () => {
       const taken = few[2] as Volume;
       // The claim already exists on the target and uses another volume.
       await seedClaim(other, taken, 'sales.some.other.volume');
+      const workspace = await checkout(emu, seededSha);
+      checkouts.push(workspace);
       const run = await runAction({
         bundle,
         actionYml: RESTORE_ACTION_YML,
@@ -293,7 +295,7 @@ describe('action-restore with a volume that cannot be restored', () => {
         eventName: 'workflow_dispatch',
         eventPayload: dispatchEvent(emu, {}),
         sha: seededSha,
-        cwd: await checkout(emu, seededSha).then((d) => (checkouts.push(d), d)),
+        cwd: workspace,
         apiUrl: emu.url,
         serverUrl: emu.serverUrl,
         secrets: [other.kubeconfig],
