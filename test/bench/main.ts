@@ -1,27 +1,42 @@
 // `pnpm bench`: runs the named measurements and prints a table (or, with --json, one JSON document).
-//   pnpm bench [--json] [--only NAME[,NAME…]]
+//   pnpm bench [--json] [--only NAME[,NAME…]] [--volumes N]
+// Exits 1 when a measurement fails or a budget is missed (after printing everything), so it can gate.
 // Adding a measurement: write `<name>.ts` exporting a Measurement and add it to `measurements` below.
 import { parseArgs } from 'node:util';
 import { applyMeasurement } from './apply.ts';
 import { clusterApplyMeasurement } from './cluster-apply.ts';
 import type { Measurement, MeasurementResult } from './measurement.ts';
 import { planRequestsMeasurement } from './plan-requests.ts';
+import { DEFAULT_RESTORE_VOLUMES, restoreMeasurement } from './restore.ts';
+import { actionStartupMeasurement } from './startup.ts';
 import { walkRewriteMeasurement } from './walk-rewrite.ts';
 
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    only: { type: 'string' },
+    volumes: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  strict: true,
+});
+const volumes = Number(values.volumes ?? DEFAULT_RESTORE_VOLUMES);
+if (!Number.isInteger(volumes) || volumes < 1) {
+  process.stderr.write(`--volumes must be a whole number above 0, got ${JSON.stringify(values.volumes)}\n`);
+  process.exit(2);
+}
+
 const measurements: Measurement[] = [
+  restoreMeasurement(volumes),
   planRequestsMeasurement,
   walkRewriteMeasurement,
   clusterApplyMeasurement,
   applyMeasurement,
+  actionStartupMeasurement,
 ];
-
-const { values } = parseArgs({
-  options: { json: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  strict: true,
-});
 if (values.help) {
   process.stdout.write(
-    `Usage: pnpm bench [--json] [--only NAME[,NAME...]]\n\nMeasurements:\n${measurements.map((m) => `  ${m.name}  ${m.description}`).join('\n')}\n`,
+    `Usage: pnpm bench [--json] [--only NAME[,NAME...]] [--volumes N (restore, default ${DEFAULT_RESTORE_VOLUMES})]\n\nMeasurements:\n${measurements.map((m) => `  ${m.name}  ${m.description}`).join('\n')}\n`,
   );
   process.exit(0);
 }
@@ -39,7 +54,7 @@ interface Outcome {
   description: string;
   figures: MeasurementResult['figures'];
   notes: string[];
-  budgets: { figure: string; max: number; value: number | null; ok: boolean; text: string }[];
+  budgets: { figure: string; max?: number; min?: number; value: number | null; ok: boolean; text: string }[];
   error?: string;
 }
 
@@ -50,7 +65,11 @@ for (const m of selected) {
     const result = await m.run();
     const budgets = (m.budgets ?? []).map((b) => {
       const fig = result.figures.find((f) => f.name === b.figure);
-      return { ...b, value: fig?.value ?? null, ok: fig !== undefined && fig.value < b.max };
+      const ok =
+        fig !== undefined &&
+        (b.max === undefined || fig.value < b.max) &&
+        (b.min === undefined || fig.value >= b.min);
+      return { ...b, value: fig?.value ?? null, ok };
     });
     outcomes.push({
       name: m.name,
@@ -79,12 +98,12 @@ if (values.json) {
 } else {
   const fmt = (v: number, unit: string) =>
     unit === 'count' ? String(v) : `${v.toFixed(unit === 'ms' ? 0 : 1)} ${unit}`;
-  const rows: string[][] = [['MEASUREMENT', 'FIGURE', 'VALUE', 'BUDGET']];
+  const rows: string[][] = [['MEASUREMENT', 'FIGURE', 'VALUE', 'GOAL']];
   for (const o of outcomes) {
     if (o.error) rows.push([o.name, 'ERROR', o.error.split('\n')[0] ?? '', '']);
     for (const f of o.figures) {
       const b = o.budgets.find((x) => x.figure === f.name);
-      rows.push([o.name, f.name, fmt(f.value, f.unit), b ? `${b.ok ? 'ok' : 'OVER'}: ${b.text}` : '']);
+      rows.push([o.name, f.name, fmt(f.value, f.unit), b ? `${b.ok ? 'PASS' : 'MISS'}: ${b.text}` : '']);
     }
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];

@@ -11,7 +11,9 @@ export interface Budget {
   /** The figure the budget applies to. */
   figure: string;
   /** Must stay below this (same unit as the figure). */
-  max: number;
+  max?: number;
+  /** Must be at least this (same unit as the figure). */
+  min?: number;
   text: string;
 }
 
