@@ -69,6 +69,7 @@ async function main(): Promise<number> {
   try {
     emulator = await startKubeEmulator({
       port: count('port', str('port'), 0),
+      requestLogLimit: 10_000,
       ...(str('version') !== undefined ? { version: str('version') as string } : {}),
       faults: {
         latencyMs: count('latency-ms', str('latency-ms'), 0),

@@ -48,6 +48,8 @@ export interface KubeEmulatorOptions {
   protectionFinalizers?: boolean;
   /** Namespaces present at start (default: default, kube-system, kube-public, kube-node-lease). */
   namespaces?: string[];
+  /** Keep at most this many request records (default: all; the CLI keeps 10000). */
+  requestLogLimit?: number;
   /** Random source for faults (default Math.random). */
   random?: () => number;
   /** Clock for timestamps (default the system clock). */
@@ -136,6 +138,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     closing: false,
     openWatches: new Set<ServerResponse>(),
     maxBodyBytes: 3 * 1024 * 1024,
+    requestLogLimit: options.requestLogLimit ?? Number.POSITIVE_INFINITY,
   };
   const server: Server = createServer(
     { cert: tls.cert, key: tls.key, keepAliveTimeout: 60_000 },

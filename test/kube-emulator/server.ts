@@ -81,6 +81,8 @@ export interface ServerState {
   closing: boolean;
   openWatches: Set<ServerResponse>;
   maxBodyBytes: number;
+  /** The request log keeps at most this many records (oldest dropped first). */
+  requestLogLimit: number;
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -336,6 +338,8 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     fault: '',
   };
   state.requests.push(record);
+  if (state.requests.length > state.requestLogLimit)
+    state.requests.splice(0, state.requests.length - state.requestLogLimit);
   const done = (code: number) => {
     record.status = code;
     record.durationMs = Date.now() - start;

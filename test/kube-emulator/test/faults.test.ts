@@ -139,6 +139,17 @@ describe('faults', () => {
     expect(get).toMatchObject({ verb: 'get', name: 'not-logged', status: 404 });
   });
 
+  it('keeps the request log bounded when asked to', async () => {
+    const small = await startKubeEmulator({ requestLogLimit: 3 });
+    try {
+      const api = kubeConfigOf(small).makeApiClient(CoreV1Api);
+      for (const name of ['a', 'b', 'c', 'd', 'e']) await apiError(() => api.readNamespace({ name }));
+      expect(small.requests.map((r) => r.name)).toEqual(['c', 'd', 'e']);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('reaches kubectl, which shows the server error', async () => {
     const kubectl = await kubectlFor(kube);
     try {
