@@ -81,6 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     restore: join(bundlesRoot, 'action-restore/dist/index.js'),
   };
   let stands: StandIns | undefined;
+  const actionRuns: ActionRun[] = [];
 
   p.line(
     s.bold('efs-dr demo: a volume request from pull request to regional failover, on loopback stand-ins'),
@@ -95,10 +96,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       'Start the stand-ins',
       'Two regions, each with a cluster and an EFS file system; GitHub in between.',
     );
-    stands = await p.progress('starting two Kubernetes API servers, the GitHub API, the EFS API', () =>
+    const world = await p.progress('starting two Kubernetes API servers, the GitHub API, the EFS API', () =>
       startStandIns(dir, options.track),
     );
-    const { primary, secondary, github, efs } = stands;
+    stands = world;
+    const runStepRecorded = async (...args: Parameters<typeof runStep>): Promise<ActionRun> => {
+      const result = await runStep(...args);
+      actionRuns.push(result);
+      return result;
+    };
+    const { primary, secondary, github, efs } = world;
     p.ok(
       `Kubernetes API ${s.bold(PRIMARY_CLUSTER)}    ${primary.url}  kubeconfig ${LAYOUT.primaryKubeconfig}`,
     );
@@ -112,7 +119,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     p.ok(
       `EFS file systems as directories: ${LAYOUT.efsPrimary}/ (${PRIMARY_HOST}), ${LAYOUT.efsReplica}/ (${SECONDARY_HOST})`,
     );
-    const seeded = await seedRepository(root, stands);
+    const seeded = await seedRepository(root, world);
     p.ok(`Repository seeded on main: ${seeded.join(', ')}`);
     p.note(
       `efs-dr.yaml sets uid/gid ${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0} (you) so no root is needed; on EFS it is the access point's owner.`,
@@ -160,8 +167,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ),
       '      ',
     );
-    const prCheckout = await checkout(stands, `pr-${pr.number}`, (await github.branchSha(BRANCH)) as string);
-    const plan = await runStep(options, stands, 'plan', 'action-create, mode plan, on pull_request', {
+    const prCheckout = await checkout(world, `pr-${pr.number}`, (await github.branchSha(BRANCH)) as string);
+    const plan = await runStepRecorded(options, world, 'plan', 'action-create, mode plan, on pull_request', {
       bundle: bundles.create,
       inputs: { mode: 'plan' },
       eventName: 'pull_request',
@@ -206,14 +213,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     const mergeSha = await github.mergePullRequest(pr.number, { method: 'merge' });
     p.ok(`Merged PR #${pr.number} into main as ${mergeSha.slice(0, 7)}`);
-    const applyCheckout = await checkout(stands, 'main-at-merge', mergeSha);
+    const applyCheckout = await checkout(world, 'main-at-merge', mergeSha);
     const primaryKubeconfig = await readFile(join(dir, LAYOUT.primaryKubeconfig), 'utf8');
-    const apply = await runStep(options, stands, 'apply', 'action-create, mode apply, on push', {
+    const apply = await runStepRecorded(options, world, 'apply', 'action-create, mode apply, on push', {
       bundle: bundles.create,
       inputs: {
         mode: 'apply',
         'efs-host': PRIMARY_HOST,
-        'efs-mount-path': stands.efsPrimary,
+        'efs-mount-path': world.efsPrimary,
         'allow-unmounted': 'true',
         kubeconfig: primaryKubeconfig,
       },
@@ -229,7 +236,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       apply.outputs.created === '3' && apply.outputs.failed === '0',
       `created=${apply.outputs.created ?? ''} failed=${apply.outputs.failed ?? ''}`,
     );
-    const afterApply = await commitsSince(stands, mergeSha);
+    const afterApply = await commitsSince(world, mergeSha);
     checks.expect(
       `apply: one commit on main, with the manifests under manifests/${PRIMARY_CLUSTER}/`,
       isOneCommitUnder(afterApply, applyCommit, `manifests/${PRIMARY_CLUSTER}/`),
@@ -237,19 +244,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     if (apply.exitCode !== 0) throw new StoryStopped('the apply failed');
 
-    const primaryTree = await renderTree(stands.efsPrimary, `${LAYOUT.efsPrimary}/  (${PRIMARY_HOST}:/)`, s);
+    const primaryTree = await renderTree(world.efsPrimary, `${LAYOUT.efsPrimary}/  (${PRIMARY_HOST}:/)`, s);
     p.section('The primary EFS file system (like `tree -pug`)');
     p.lines(primaryTree.lines, '    ');
-    const volumeDirs = await volumeDirectories(stands.efsPrimary);
+    const volumeDirs = await volumeDirectories(world.efsPrimary);
     const modes = await Promise.all(volumeDirs.map(async (d) => (await stat(d)).mode & 0o7777));
     checks.expect(
       'apply: one directory per volume, mode 0770',
       volumeDirs.length === 3 && modes.every((m) => m === 0o770),
-      volumeDirs.map((d) => relative(stands?.efsPrimary ?? '', d)).join(', '),
+      volumeDirs.map((d) => relative(world.efsPrimary, d)).join(', '),
     );
 
     const reportPath = join(VOLUMES_ROOT, 'volumes-report.csv');
-    const primaryReport = await readReport(join(stands.efsPrimary, reportPath));
+    const primaryReport = await readReport(join(world.efsPrimary, reportPath));
     p.section(`The volumes report (${LAYOUT.efsPrimary}/${reportPath})`);
     p.lines(primaryReport.text.trimEnd().split('\n'), '    ');
     checks.expect(
@@ -260,8 +267,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         ),
     );
 
-    p.section(`The repository: git -C ${LAYOUT.repo} log --stat`);
-    p.lines(await gitLog(stands, ['--stat=100', 'main']), '    ');
+    p.section(`The repository: git -C ${LAYOUT.repo} log --graph --stat`);
+    p.lines(await gitLog(world, ['--graph', '--stat=140,100', 'main']), '    ');
 
     const primaryView = await readClusterView(join(dir, LAYOUT.primaryKubeconfig));
     p.section(
@@ -275,7 +282,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       4,
       CHAPTERS,
       'The sample apps write data; EFS replication copies the file system to the replica',
-      'EFS does this continuously (typically minutes behind); here one copy stands for it.',
+      'EFS does this continuously (typically minutes behind); here one copy world for it.',
     );
     for (const d of volumeDirs) {
       await writeFile(
@@ -284,9 +291,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       );
     }
     p.ok(`The sample apps wrote one batch each (4 KiB files) into their volumes on ${LAYOUT.efsPrimary}/`);
-    await cp(stands.efsPrimary, stands.efsReplica, { recursive: true, preserveTimestamps: true });
+    await cp(world.efsPrimary, world.efsReplica, { recursive: true, preserveTimestamps: true });
     const replicatedAt = new Date();
-    stands.replication.lastReplicatedTimestamp = replicatedAt;
+    world.replication.lastReplicatedTimestamp = replicatedAt;
     p.ok(
       `Replicated ${LAYOUT.efsPrimary}/ → ${LAYOUT.efsReplica}/; LastReplicatedTimestamp ${replicatedAt.toISOString()}`,
     );
@@ -297,9 +304,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await new Promise((r) => setTimeout(r, 20));
     await writeFile(lateFile, randomBytes(4096));
     p.ok(
-      `A later batch (${relative(stands.efsPrimary, lateFile)}) lands on the primary after that time: it will not reach the replica — that is the RPO.`,
+      `A later batch (${relative(world.efsPrimary, lateFile)}) lands on the primary after that time: it will not reach the replica — that is the RPO.`,
     );
-    const replicaBefore = await renderTree(stands.efsReplica, LAYOUT.efsReplica, s);
+    const replicaBefore = await renderTree(world.efsReplica, LAYOUT.efsReplica, s);
     checks.expect(
       'replication: the replica holds the volumes, the report and the first batches',
       replicaBefore.paths.filter((x) => x.endsWith('-batch-1.bin')).length === 3 &&
@@ -314,7 +321,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       'workflow failover.yml: workflow_dispatch, self-hosted runner in us-west-2 with the replica mounted and the secondary kubeconfig.',
     );
     const mainBeforeRestore = (await github.branchSha('main')) as string;
-    const failoverCheckout = await checkout(stands, 'main-at-failover', mainBeforeRestore);
+    const failoverCheckout = await checkout(world, 'main-at-failover', mainBeforeRestore);
     const secondaryKubeconfig = await readFile(join(dir, LAYOUT.secondaryKubeconfig), 'utf8');
     const restoreInputs: Record<string, string> = {
       kubeconfig: secondaryKubeconfig,
@@ -323,46 +330,53 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       'source-efs-host': PRIMARY_HOST,
       'stop-replication': 'true',
       'replication-deletion-mode': 'LOCAL_CONFIGURATION_ONLY',
-      'efs-mount-path': stands.efsReplica,
+      'efs-mount-path': world.efsReplica,
       'allow-unmounted': 'true',
     };
-    const restore = await runStep(
+    const restoreAction = (checkoutDir: string, sha: string) => ({
+      bundle: bundles.restore,
+      inputs: restoreInputs,
+      eventName: 'workflow_dispatch',
+      eventPayload: workflowDispatchEvent(world, sha, {
+        'stop-replication': 'true',
+        'deletion-mode': 'LOCAL_CONFIGURATION_ONLY',
+      }),
+      sha,
+      ref: 'refs/heads/main',
+      cwd: checkoutDir,
+      secrets: [secondary.token, world.aws.secretAccessKey],
+      env: {
+        AWS_ACCESS_KEY_ID: world.aws.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: world.aws.secretAccessKey,
+        AWS_REGION: SECONDARY_REGION,
+        // The AWS SDK's own endpoint override for one service (AWS_ENDPOINT_URL_<SERVICE_ID>).
+        AWS_ENDPOINT_URL_EFS: efs.url,
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    });
+    const restore = await runStepRecorded(
       options,
-      stands,
+      world,
       'restore',
       'action-restore, stop-replication, on workflow_dispatch',
-      {
-        bundle: bundles.restore,
-        inputs: restoreInputs,
-        eventName: 'workflow_dispatch',
-        eventPayload: workflowDispatchEvent(stands, mainBeforeRestore, {
-          'stop-replication': 'true',
-          'deletion-mode': 'LOCAL_CONFIGURATION_ONLY',
-        }),
-        sha: mainBeforeRestore,
-        ref: 'refs/heads/main',
-        cwd: failoverCheckout,
-        secrets: [secondary.token, stands.aws.secretAccessKey],
-        env: {
-          AWS_ACCESS_KEY_ID: stands.aws.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: stands.aws.secretAccessKey,
-          AWS_REGION: SECONDARY_REGION,
-          // The AWS SDK's own endpoint override for one service (AWS_ENDPOINT_URL_<SERVICE_ID>).
-          AWS_ENDPOINT_URL_EFS: efs.url,
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-      },
+      restoreAction(failoverCheckout, mainBeforeRestore),
     );
-    const restored = parseVolumes(restore.outputs.volumes);
-    p.section('Per volume');
-    p.lines(formatTable(restoreTable(restored), s), '    ');
-    if (restore.summary) await writeFile(join(dir, LAYOUT.runs, 'restore-summary.md'), restore.summary);
+    if (restore.summary) {
+      p.section(`The job summary, as GitHub shows it (Markdown: ${LAYOUT.runs}/restore.summary.md)`);
+      p.lines(
+        renderMarkdown(restore.summary, s).map((l) => `${s.dim('┃')} ${l}`.trimEnd()),
+        '    ',
+      );
+    }
     const rpo = restore.outputs['last-replicated-timestamp'] ?? '';
     p.section('RPO evidence');
     p.line(
-      `    LastReplicatedTimestamp ${s.bold(rpo || '(none)')}: writes on the primary before this time are on the replica; later ones (warehouse-batch-2.bin) are not.`,
+      `    Output last-replicated-timestamp = ${s.bold(rpo || '(none)')}: what the primary wrote before then is on the replica;`,
+    );
+    p.line(
+      '    warehouse-batch-2.bin, written after it, is not (see the tree below). Keep this time in the incident record.',
     );
     checks.expect('restore: the action succeeded', restore.exitCode === 0, `exit ${restore.exitCode}`);
     checks.expect(
@@ -382,7 +396,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         efs.requests.every((r) => r.signedRegion === SECONDARY_REGION),
       efs.requests.map((r) => `${r.method} ${r.status}`).join(', '),
     );
-    const afterRestore = await commitsSince(stands, mainBeforeRestore);
+    const afterRestore = await commitsSince(world, mainBeforeRestore);
     checks.expect(
       `restore: one commit on main, with the manifests under manifests/${SECONDARY_CLUSTER}/`,
       isOneCommitUnder(afterRestore, restore.outputs['commit-sha'] ?? '', `manifests/${SECONDARY_CLUSTER}/`),
@@ -399,7 +413,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       secondaryView.claims.map((c) => c.path).join() === primaryView.claims.map((c) => c.path).join(),
     );
 
-    const replicaReport = await readReport(join(stands.efsReplica, reportPath));
+    const replicaReport = await readReport(join(world.efsReplica, reportPath));
     p.section(`The volumes report on the replica (${LAYOUT.efsReplica}/${reportPath})`);
     p.lines(replicaReport.text.trimEnd().split('\n'), '    ');
     checks.expect(
@@ -416,7 +430,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         }),
     );
     const replicaAfter = await renderTree(
-      stands.efsReplica,
+      world.efsReplica,
       `${LAYOUT.efsReplica}/  (${SECONDARY_HOST}:/)`,
       s,
     );
@@ -428,7 +442,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         !replicaAfter.paths.some((x) => x.endsWith('warehouse-batch-2.bin')),
     );
     p.section(`The repository: git -C ${LAYOUT.repo} log --stat -1`);
-    p.lines(await gitLog(stands, ['--stat=100', '-1', 'main']), '    ');
+    p.lines(await gitLog(world, ['--stat=140,100', '-1', 'main']), '    ');
+
+    // A rerun (after a partial failure, or by a nervous on-call engineer) finishes only what is left.
+    const mainAfterRestore = (await github.branchSha('main')) as string;
+    const rerun = await runStepRecorded(
+      options,
+      world,
+      'restore-rerun',
+      'the same failover, run again',
+      restoreAction(await checkout(world, 'main-at-rerun', mainAfterRestore), mainAfterRestore),
+    );
+    checks.expect(
+      'rerun: nothing left to do (3 unchanged), replication already gone is fine, no new commit',
+      rerun.exitCode === 0 &&
+        rerun.outputs.unchanged === '3' &&
+        rerun.outputs.restored === '0' &&
+        rerun.outputs['commit-sha'] === '' &&
+        (await github.branchSha('main')) === mainAfterRestore,
+      `exit ${rerun.exitCode}, restored=${rerun.outputs.restored ?? ''} unchanged=${rerun.outputs.unchanged ?? ''}`,
+    );
 
     // ── 6. the apps and the verdict ──────────────────────────────────────────────────────────────────
     p.chapter(
@@ -456,6 +489,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         apps.length === 3 && apps.every((a) => a.problems.length === 0),
       );
     }
+    const secrets = [world.github.token, primary.token, secondary.token, world.aws.secretAccessKey];
+    checks.expect(
+      `the ${actionRuns.length} action runs printed no token or credential and left no file in RUNNER_TEMP (the kubeconfig is removed)`,
+      actionRuns.length === 4 &&
+        actionRuns.every((r) => secrets.every((x) => !r.allText.includes(x)) && r.leftoverFiles.length === 0),
+    );
   } catch (error) {
     if (!(error instanceof StoryStopped)) {
       checks.expect(
@@ -656,41 +695,6 @@ function checkBound(checks: Checks, cluster: string, view: ClusterView, host: st
     `${cluster}: every volume's NFS server is ${host}`,
     ours.length === 3 && ours.every((c) => c.server === host),
   );
-}
-
-interface VolumeOutcome {
-  pvName?: string;
-  namespace?: string;
-  pvcName?: string;
-  claim?: string;
-  outcome?: string;
-  reason?: string;
-  durationMs?: number;
-  [key: string]: unknown;
-}
-
-function parseVolumes(json: string | undefined): VolumeOutcome[] {
-  if (!json) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? (value as VolumeOutcome[]) : [];
-  } catch {
-    return [];
-  }
-}
-
-function restoreTable(volumes: VolumeOutcome[]): string[][] {
-  const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-  return [
-    ['PV', 'CLAIM', 'OUTCOME', 'TIME', 'REASON'],
-    ...volumes.map((v) => [
-      text(v.pvName),
-      `${text(v.namespace)}/${text(v.pvcName ?? v.claim)}`,
-      text(v.outcome),
-      typeof v.durationMs === 'number' ? formatDuration(v.durationMs) : '',
-      text(v.reason),
-    ]),
-  ];
 }
 
 /** A `workflow_dispatch` payload as GitHub sends it: the inputs, the ref, the repository, the sender. */

@@ -1,5 +1,6 @@
 // GitHub-flavoured Markdown as it would render, for a terminal: headings in bold, tables aligned, code
-// blocks indented, `<details>` folded to its summary line (as GitHub shows it until clicked), HTML comments
+// blocks indented, `<details>` folded to its summary line (as GitHub shows it until clicked; `<details open>`
+// expanded), HTML comments
 // hidden. Only the constructs efs-dr's comments and job summaries use; anything else passes through.
 import { formatTable, type Style } from './terminal.ts';
 
@@ -64,6 +65,20 @@ export function renderMarkdown(markdown: string, style: Style): string[] {
     // HTML comments (markers such as <!-- efs-dr:plan -->), possibly over several lines.
     if (trimmed.startsWith('<!--')) {
       while (i < src.length && !(src[i] ?? '').includes('-->')) i++;
+      i++;
+      continue;
+    }
+    // <details open>: shown expanded, the summary as a heading; its closing tag is dropped below.
+    if (/^<details\s+open\b/i.test(trimmed)) {
+      const summary = /<summary>(.*?)<\/summary>/i.exec(trimmed)?.[1];
+      if (summary !== undefined) {
+        blankOnce();
+        out.push(style.bold(renderInline(summary, style)));
+      }
+      i++;
+      continue;
+    }
+    if (/^<\/details>$/i.test(trimmed) || /^<summary>.*<\/summary>$/i.test(trimmed)) {
       i++;
       continue;
     }
