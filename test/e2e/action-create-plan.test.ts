@@ -374,3 +374,67 @@ describe('plan of a pull request from a fork (read-only token)', () => {
     expectNoSecrets(run, READ_ONLY_TOKEN, [pr]);
   });
 });
+
+describe('plan edge cases', () => {
+  it('does not comment on a pull request that changes no request', async () => {
+    await emu.createBranch('docs-only', (await emu.branchSha('main')) ?? mainSha);
+    await emu.commit({ branch: 'docs-only', files: { 'README.md': '# volume requests, documented\n' } });
+    const pr = (await emu.createPullRequest({ head: 'docs-only', title: 'Docs' })).number;
+    emu.requests.length = 0;
+    const run = await plan(pr);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ created: '0', unchanged: '0', failed: '0', volumes: '[]' });
+    expect(emu.comments(pr)).toEqual([]);
+    expect(run.summary).toContain('No volume request changed.');
+    expect(githubWrites(emu)).toEqual([]);
+  });
+
+  it('says which permission is missing when GitHub refuses to list the files', async () => {
+    await emu.createBranch('no-permission', (await emu.branchSha('main')) ?? mainSha);
+    await emu.commit({
+      branch: 'no-permission',
+      files: { 'requests/sales/x.yaml': samples['requests/sales/shipping.yaml'] ?? '' },
+    });
+    const pr = (await emu.createPullRequest({ head: 'no-permission', title: 'No permission' })).number;
+    emu.injectFault({
+      method: 'GET',
+      path: new RegExp(`/pulls/${pr}/files$`),
+      status: 403,
+      body: {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest',
+      },
+    });
+    const run = await plan(pr);
+    expect(run.exitCode).toBe(1);
+    const failure = run.annotations.find(
+      (a) => a.level === 'error' && a.message.startsWith('efs-dr create:'),
+    );
+    expect(failure?.message).toBe(
+      `efs-dr create: GitHub answered 403 (Resource not accessible by integration) when listing the files of pull request #${pr}: give the job's token \`permissions: pull-requests: read\` (or pass a token that has it in 'github-token').`,
+    );
+    expect(run.stdout).not.toMatch(/^\s+at /m);
+    expectNoSecrets(run, emu.token, [pr]);
+  });
+
+  it('refuses to run on a push, naming the right mode', async () => {
+    const run = await runAction({
+      bundle,
+      actionYml: ACTION_YML,
+      githubToken: emu.token,
+      inputs: { mode: 'plan' },
+      eventName: 'push',
+      eventPayload: {
+        ref: 'refs/heads/main',
+        before: mainSha,
+        after: mainSha,
+        repository: { name: emu.repo, full_name: `${emu.owner}/${emu.repo}`, owner: { login: emu.owner } },
+      },
+      apiUrl: emu.url,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.map((a) => a.message)).toEqual([
+      'efs-dr create: mode plan runs on pull_request events, but this run was triggered by push: use mode apply on push, or reconcile on workflow_dispatch/schedule.',
+    ]);
+  });
+});
