@@ -47,7 +47,9 @@ describe('action-create names in code', () => {
 describe('example workflows', () => {
   it('include plan, apply and reconcile, each using action-create', () => {
     // (failover.yml uses action-restore: test/e2e/action-restore-workflow.test.ts checks it.)
-    const usingCreate = Object.keys(workflows).filter((f) => createSteps(workflows[f] as Workflow).length > 0);
+    const usingCreate = Object.keys(workflows).filter(
+      (f) => createSteps(workflows[f] as Workflow).length > 0,
+    );
     expect(usingCreate.sort()).toEqual(['apply.yml', 'plan.yml', 'reconcile.yml']);
   });
 
