@@ -337,9 +337,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       bundle: bundles.restore,
       inputs: restoreInputs,
       eventName: 'workflow_dispatch',
+      // The inputs of examples/workflows/failover.yml as the on-call engineer sets them.
       eventPayload: workflowDispatchEvent(world, sha, {
+        'dry-run': 'false',
         'stop-replication': 'true',
-        'deletion-mode': 'LOCAL_CONFIGURATION_ONLY',
+        'replication-deletion-mode': 'LOCAL_CONFIGURATION_ONLY',
+        'business-unit': '*',
+        application: '*',
+        namespace: '*',
+        'replace-existing': 'false',
       }),
       sha,
       ref: 'refs/heads/main',
