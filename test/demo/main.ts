@@ -133,6 +133,9 @@ try {
         `git -C ${join(dir, LAYOUT.repo)} show main:manifests/${SECONDARY_CLUSTER}/sales/warehouse/warehouse-dev/warehouse-store.yaml`,
         `cat ${join(dir, LAYOUT.efsReplica, 'k8s-static-volumes/volumes-report.csv')}`,
         `ls ${join(dir, LAYOUT.runs)}    # each action's log, outputs and job summary`,
+        ...(values.dir
+          ? []
+          : [`rm -rf ${join(root, '.demo')}    # every demo run's directory, when you are done`]),
       ],
       '  ',
     );
@@ -144,6 +147,7 @@ try {
       await new Promise<void>((resolve) => {
         releaseWait = resolve;
       });
+      printer.line('Stopping the stand-ins. The files, the git repository and the logs stay.');
     } else {
       printer.note(
         'The stand-ins stopped with the demo, so kubectl cannot reach them now: run `pnpm demo --keep-running` to keep them up until Ctrl-C. The files, the git repository and the logs stay.',
