@@ -32,6 +32,9 @@ export async function buildActionBundles(
       // Dynamic import() of a mode or a heavy client becomes a chunk loaded only when that code runs.
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
+      // Prefer a package's ESM build: a dynamic import() of a CommonJS module put in its own chunk would only
+      // have a `default` export (sdk.EFSClient undefined). Only the AWS SDK and its @smithy parts change.
+      mainFields: ['module', 'main'],
       legalComments: 'none',
       logLevel: 'warning',
       // CommonJS dependencies inside an ESM bundle call require(); give every output file one.
