@@ -122,7 +122,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const seeded = await seedRepository(root, world);
     p.ok(`Repository seeded on main: ${seeded.join(', ')}`);
     p.note(
-      `efs-dr.yaml sets uid/gid ${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0} (you) so no root is needed; on EFS it is the access point's owner.`,
+      `efs-dr.yaml sets uid/gid ${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0} (you) so no root is needed (on EFS: the owner your pods run as, 0:0 by default).`,
     );
 
     // ── 2. the pull request and its plan ────────────────────────────────────────────────────────────
@@ -614,6 +614,11 @@ async function runStep(
     const where = a.file ? `${a.file}${a.line ? `:${a.line}` : ''}${a.col ? `:${a.col}` : ''}: ` : '';
     const text = `${a.level}: ${where}${a.message}`;
     p.line(`      ${a.level === 'error' ? s.red(text) : s.yellow(text)}`);
+    if (a.message.includes('is not a mount point')) {
+      p.note(
+        '    (expected here: a plain directory stands for the mounted file system, so the demo sets allow-unmounted)',
+      );
+    }
   }
   if (result.exitCode !== 0) {
     p.note(`last lines of ${LAYOUT.runs}/${name}.log:`);
