@@ -319,9 +319,13 @@ function transfer(
     if (hit.length > 0) conflicts.push({ manager: m, members: hit });
   }
   if (!force && conflicts.length > 0) {
+    // structured-merge-diff lists a manager's conflicting paths in path order.
     throw new ApplyConflicts(
       conflicts.flatMap((c) =>
-        c.members.map((x) => ({ manager: managerLabel(c.manager), path: memberToPath(x) })),
+        c.members
+          .map((x) => memberToPath(x))
+          .sort()
+          .map((path) => ({ manager: managerLabel(c.manager), path })),
       ),
     );
   }

@@ -17,7 +17,7 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './pat
 import { parseQuantity, QUANTITY_REGEX_TEXT, quantityValue } from './quantity.ts';
 import type { ResourceDef } from './resources.ts';
 import { namespaces, persistentVolumeClaims, persistentVolumes } from './resources.ts';
-import { dropUnknownFields, quantityMaps, unknownFields } from './schema.ts';
+import { dropUnknownFields, dropZeroValues, quantityMaps, unknownFields } from './schema.ts';
 import {
   ApiError,
   alreadyExists,
@@ -207,6 +207,7 @@ export class Registry {
     }
     checkQuantities(def, obj);
     normalizeTimes(obj);
+    dropZeroValues(def.kind, obj);
     def.defaults(obj);
     // Keys with null values decode to absent fields.
     for (const [k, v] of Object.entries(metadata)) if (v === null) delete metadata[k];

@@ -237,3 +237,71 @@ export function dropUnknownFields(kind: string, obj: unknown): void {
       delete (current as Record<string, unknown>)[parts.at(-1) ?? ''];
   }
 }
+
+/**
+ * Fields whose zero value the Go types still serialize (no `omitempty`, pointers, non-pointer
+ * structs); every other declared field with "", false, 0, null, {} or [] is dropped, as decoding into
+ * the Go types and encoding again does. Map values (labels, capacity) are never touched.
+ */
+const keepZero: Record<string, Set<string>> = {
+  PersistentVolume: new Set([
+    'metadata',
+    'spec',
+    'status',
+    'spec.nfs.server',
+    'spec.nfs.path',
+    'spec.volumeAttributesClassName',
+  ]),
+  PersistentVolumeClaim: new Set([
+    'metadata',
+    'spec',
+    'status',
+    'spec.storageClassName',
+    'spec.resources',
+    'spec.volumeAttributesClassName',
+  ]),
+  Namespace: new Set(['metadata', 'spec', 'status']),
+  Event: new Set([
+    'metadata',
+    'involvedObject',
+    'source',
+    'eventTime',
+    'reportingComponent',
+    'reportingInstance',
+  ]),
+};
+
+function isZero(value: unknown): boolean {
+  if (value === null || value === '' || value === false || value === 0) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value as object).length === 0;
+}
+
+function dropZeros(
+  value: Record<string, unknown>,
+  shape: { [field: string]: Shape },
+  path: string,
+  keep: Set<string>,
+): void {
+  for (const [key, child] of Object.entries(value)) {
+    const sub = shape[key];
+    if (sub === undefined) continue;
+    const p = path === '' ? key : `${path}.${key}`;
+    if (
+      sub !== true &&
+      !Array.isArray(sub) &&
+      child !== null &&
+      typeof child === 'object' &&
+      !Array.isArray(child)
+    ) {
+      dropZeros(child as Record<string, unknown>, sub, p, keep);
+    }
+    if (!keep.has(p) && isZero(value[key])) delete value[key];
+  }
+}
+
+export function dropZeroValues(kind: string, obj: Record<string, unknown>): void {
+  const shape = shapes[kind];
+  if (!shape || shape === true || Array.isArray(shape)) return;
+  dropZeros(obj, shape, '', keepZero[kind] ?? new Set());
+}

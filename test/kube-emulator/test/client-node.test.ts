@@ -219,12 +219,42 @@ describe('objects through CoreV1Api', () => {
       body: [
         { op: 'add', path: '/status/phase', value: 'Failed' },
         { op: 'add', path: '/status/message', value: 'test' },
-        { op: 'replace', path: '/spec/storageClassName', value: 'changed' },
+        { op: 'add', path: '/spec/storageClassName', value: 'changed' },
       ],
     });
     expect(viaStatus.status?.phase).toBe('Failed');
-    expect(viaStatus.spec?.storageClassName).toBe('');
+    // The empty class the PV was created with is omitted (Go's omitempty), and the status patch set none.
+    expect(viaStatus.spec?.storageClassName).toBeUndefined();
     expect(viaStatus.status?.lastPhaseTransitionTime).toBeInstanceOf(Date);
+  });
+
+  it('stores what the Go types keep: zero values with omitempty are dropped, so re-sending them changes nothing', async () => {
+    const withZeros = pv('zeros') as unknown as V1PersistentVolume;
+    if (withZeros.spec?.nfs) withZeros.spec.nfs.readOnly = false;
+    const created = await core.createPersistentVolume({ body: withZeros });
+    expect(created.spec?.nfs).toEqual({
+      server: 'fs-0123.efs.us-east-1.amazonaws.com',
+      path: '/k8s-static-volumes/zeros',
+    });
+    expect(created.spec?.storageClassName).toBeUndefined();
+    await kube.settle();
+    const before = kube.resourceVersion();
+    const again = await objects.patch(
+      withZeros as V1PersistentVolume,
+      undefined,
+      undefined,
+      'zeros',
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    expect(again.spec?.nfs?.readOnly).toBeUndefined();
+    expect(kube.resourceVersion()).toBe(before);
+    // A claim's storageClassName is a pointer: "" is kept, and means "no class".
+    const claim = await core.createNamespacedPersistentVolumeClaim({
+      namespace: 'apps',
+      body: pvc('apps', 'zeros', { volumeName: 'zeros' }),
+    });
+    expect(claim.spec?.storageClassName).toBe('');
   });
 
   it('enforces PV source and PVC spec immutability', async () => {
@@ -468,8 +498,9 @@ describe('server-side apply through KubernetesObjectApi', () => {
   });
 
   it('reports conflicts with the real message and causes, and force takes ownership', async () => {
-    await apply(pv('ssa-2', { size: '10Gi', labels: { app: 'x', team: 'a' } }), 'first');
-    const changed = pv('ssa-2', { size: '20Gi', labels: { app: 'y', team: 'a' } });
+    const noClass = { storageClassName: null };
+    await apply(pv('ssa-2', { size: '10Gi', labels: { app: 'x', team: 'a' }, ...noClass }), 'first');
+    const changed = pv('ssa-2', { size: '20Gi', labels: { app: 'y', team: 'a' }, ...noClass });
     const conflict = await apiError(() => apply(changed, 'second'));
     expect(conflict.code).toBe(409);
     expect(conflict.status.reason).toBe('Conflict');
@@ -496,6 +527,17 @@ describe('server-side apply through KubernetesObjectApi', () => {
       ?.filter((m) => m.operation === 'Apply')
       .map((m) => m.manager);
     expect(appliers?.sort()).toEqual(['first', 'second', 'third']);
+  });
+
+  it('conflicts over a zero value the server omits, as the real server does (kubernetes/kubernetes#128924)', async () => {
+    // storageClassName: "" is dropped from the stored PV (omitempty), so a second applier sending it
+    // again "adds" a field the first one owns.
+    await apply(pv('ssa-zero', { size: '10Gi' }), 'first');
+    const zero = await apiError(() => apply(pv('ssa-zero', { size: '10Gi' }), 'second'));
+    expect(zero.status.message).toBe(
+      'Apply failed with 1 conflict: conflict with "first": .spec.storageClassName',
+    );
+    expect(kube.object('persistentvolumes', 'ssa-zero')?.spec).not.toHaveProperty('storageClassName');
   });
 
   it('names an Update manager with its API version in conflicts', async () => {

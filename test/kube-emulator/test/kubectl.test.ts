@@ -248,9 +248,11 @@ describe('kubectl against the emulator', () => {
   });
 
   it('reports a field manager conflict and takes ownership with --force-conflicts', async () => {
-    const file = await kubectl.file('owned.yaml', [pv('owned', { size: '100Gi' })]);
+    const file = await kubectl.file('owned.yaml', [pv('owned', { size: '100Gi', storageClassName: null })]);
     expect((await kubectl(['apply', '--server-side', '-f', file])).code).toBe(0);
-    const bigger = await kubectl.file('owned-bigger.yaml', [pv('owned', { size: '150Gi' })]);
+    const bigger = await kubectl.file('owned-bigger.yaml', [
+      pv('owned', { size: '150Gi', storageClassName: null }),
+    ]);
     const conflict = await kubectl(['apply', '--server-side', '--field-manager=resizer', '-f', bigger]);
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toContain(

@@ -91,7 +91,8 @@ export function pv(
     path?: string;
     claim?: { namespace: string; name: string; uid?: string };
     labels?: Record<string, string>;
-    storageClassName?: string;
+    /** null leaves the field out. */
+    storageClassName?: string | null;
     reclaimPolicy?: string;
   } = {},
 ) {
@@ -99,13 +100,13 @@ export function pv(
     capacity: { storage: overrides.size ?? '200Gi' },
     accessModes: ['ReadWriteMany'],
     persistentVolumeReclaimPolicy: overrides.reclaimPolicy ?? 'Retain',
-    storageClassName: overrides.storageClassName ?? '',
     mountOptions: ['nfsvers=4.1'],
     nfs: {
       server: overrides.server ?? 'fs-0123.efs.us-east-1.amazonaws.com',
       path: overrides.path ?? `/k8s-static-volumes/${name}`,
     },
   };
+  if (overrides.storageClassName !== null) spec.storageClassName = overrides.storageClassName ?? '';
   if (overrides.claim) spec.claimRef = { ...overrides.claim };
   return {
     apiVersion: 'v1',
