@@ -1,6 +1,6 @@
 // Preloaded into a child process (`node --import`) to report its own CPU time and peak memory on exit,
 // so the bench can measure a real CLI run end to end. Besides the kernel's peak RSS, the V8 heap and
-// off-heap figures are sampled every 20 ms, so a report can say where the peak came from.
+// off-heap figures are sampled every 100 ms, so a report can say where the peak came from.
 import { writeFileSync } from 'node:fs';
 
 const out = process.env.EFS_DR_BENCH_REPORT;
@@ -10,7 +10,7 @@ if (out) {
     const m = process.memoryUsage();
     for (const key of Object.keys(peak) as (keyof typeof peak)[]) peak[key] = Math.max(peak[key], m[key]);
   };
-  setInterval(sample, 20).unref();
+  setInterval(sample, 100).unref();
   process.on('exit', () => {
     sample();
     const cpu = process.cpuUsage();
@@ -22,6 +22,7 @@ if (out) {
         cpuMs: (cpu.user + cpu.system) / 1000,
         maxRssKiB: usage.maxRSS,
         uptimeMs: process.uptime() * 1000,
+        eventLoopUtilization: performance.eventLoopUtilization().utilization,
         peakMiB: {
           heapTotal: mib(peak.heapTotal),
           heapUsed: mib(peak.heapUsed),

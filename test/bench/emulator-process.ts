@@ -27,6 +27,9 @@ export interface EmulatorStats {
   lastRequestEndAt: number | undefined;
   /** The emulator process's CPU time so far. */
   cpuMs: number;
+  /** Its event loop so far: time spent running code vs waiting (performance.eventLoopUtilization). */
+  eventLoopActiveMs: number;
+  eventLoopIdleMs: number;
   maxRssMiB: number;
 }
 
@@ -62,6 +65,7 @@ function phaseOf(obj: unknown): string {
 
 function collectStats(emulator: KubeEmulator): EmulatorStats {
   const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
   let firstRequestAt: number | undefined;
   let lastRequestEndAt: number | undefined;
   for (const r of emulator.requests) {
@@ -83,6 +87,8 @@ function collectStats(emulator: KubeEmulator): EmulatorStats {
       (r) => String(r.status),
     ),
     cpuMs: (cpu.user + cpu.system) / 1000,
+    eventLoopActiveMs: elu.active,
+    eventLoopIdleMs: elu.idle,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   };
 }

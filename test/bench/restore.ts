@@ -49,7 +49,7 @@ export interface EfsDrRun {
   wallMs: number;
   cpuMs: number;
   maxRssMiB: number;
-  /** Peaks of process.memoryUsage() (heapTotal, heapUsed, external, arrayBuffers, rss), sampled every 20 ms. */
+  /** Peaks of process.memoryUsage() (heapTotal, heapUsed, external, arrayBuffers, rss), sampled every 100 ms. */
   peakMiB: Record<string, number>;
   /** Time of the phases that talk to the cluster (read, apply, wait Bound), as the restore reports them. */
   clusterMs: number;
@@ -59,6 +59,10 @@ export interface EfsDrRun {
   phases: { name: string; ms: number }[];
   emulator: EmulatorStats;
   emulatorCpuMs: number;
+  /** The emulator's event loop: time running code during the run (vs waiting for requests). */
+  emulatorActiveMs: number;
+  /** The CLI's event-loop utilisation over its life (0..1). */
+  clientEventLoopUtilization: number | undefined;
 }
 
 export interface KubectlRun {
@@ -230,6 +234,7 @@ async function runEfsDr(
     cpuMs: number;
     maxRssKiB: number;
     peakMiB?: Record<string, number>;
+    eventLoopUtilization?: number;
   };
   const phases = Array.isArray(output.phases) ? output.phases : [];
   const clusterPhases = phases.filter((p) => CLUSTER_PHASE.test(p.name));
@@ -248,6 +253,8 @@ async function runEfsDr(
     phases,
     emulator: stats,
     emulatorCpuMs: stats.cpuMs - before.cpuMs,
+    emulatorActiveMs: stats.eventLoopActiveMs - before.eventLoopActiveMs,
+    clientEventLoopUtilization: usage.eventLoopUtilization,
   };
 }
 
@@ -386,6 +393,10 @@ export async function benchRestore(options: RestoreBenchOptions): Promise<Restor
   }
 }
 
+function pct(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}
+
 function requestSummary(stats: EmulatorStats): string {
   const verbs = Object.entries(stats.requestsByVerb)
     .map(([verb, n]) => `${verb} ${n}`)
@@ -427,6 +438,9 @@ export function restoreFigures(r: RestoreBenchResult): { figures: Figure[]; note
       `node start-up, walk, rewrite, apply, wait Bound, restored manifests written; wall = spawn to exit`,
     `efs-dr phases: ${r.efsDr.phases.map((p) => `${p.name} ${p.ms} ms`).join(', ') || '(not reported)'}; ` +
       `cluster phases = ${r.efsDr.clusterMsSource}; emulator request window ${Math.round(r.efsDr.requestWindowMs)} ms`,
+    `efs-dr vs emulator: emulator event loop busy ${Math.round(r.efsDr.emulatorActiveMs)} ms of the ${Math.round(r.efsDr.requestWindowMs)} ms request window ` +
+      `(${pct(r.efsDr.emulatorActiveMs / r.efsDr.requestWindowMs)}), emulator CPU ${Math.round((r.efsDr.emulatorCpuMs * 1000) / r.efsDr.emulator.requests)} µs a request; ` +
+      `efs-dr CPU ${Math.round(r.efsDr.cpuMs)} ms, its event loop busy ${r.efsDr.clientEventLoopUtilization === undefined ? '?' : pct(r.efsDr.clientEventLoopUtilization)} of its life`,
     `efs-dr: emulator saw ${requestSummary(r.efsDr.emulator)}; memory peaks (MiB): ${Object.entries(
       r.efsDr.peakMiB,
     )
