@@ -25,7 +25,6 @@ import {
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cliMain = path.join(root, 'packages/cli/src/main.ts');
 const cpuReport = path.join(root, 'test/bench/cpu-report.ts');
-const restoreChild = path.join(root, 'test/bench/restore-child.ts');
 
 export interface RestoreBenchOptions {
   volumes: number;
@@ -44,8 +43,6 @@ export interface RestoreBenchOptions {
 }
 
 export interface EfsDrRun {
-  /** `cli`: `efs-dr restore --json`; `core`: restoreVolumes in restore-child.ts. */
-  via: 'cli' | 'core';
   wallMs: number;
   cpuMs: number;
   maxRssMiB: number;
@@ -150,12 +147,6 @@ async function waitAllBound(
 /** Phases of a restore that talk to the cluster (read, apply, wait for Bound), by restoreVolumes' names. */
 const CLUSTER_PHASE = /target cluster|bound/i;
 
-/** The real CLI when it has a restore command; core's restoreVolumes in a child process otherwise. */
-async function efsDrCommand(): Promise<'cli' | 'core'> {
-  const help = await run(process.execPath, [cliMain, 'restore', '--help'], { cwd: root });
-  return help.code === 0 ? 'cli' : 'core';
-}
-
 async function runEfsDr(
   treeRoot: string,
   emulator: BenchEmulator,
@@ -171,40 +162,26 @@ async function runEfsDr(
   const before = await emulator.stats();
   const nodeArgs = ['--import', cpuReport];
   if (options.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
-  const via = await efsDrCommand();
-  const args =
-    via === 'cli'
-      ? [
-          cliMain,
-          'restore',
-          '--kubeconfig',
-          kubeconfig,
-          '--target-efs-host',
-          TARGET_EFS_HOST,
-          '--target-cluster',
-          TARGET_CLUSTER,
-          '--source-efs-host',
-          SOURCE_EFS_HOST,
-          '--manifests',
-          'manifests',
-          '--concurrency',
-          String(options.concurrency),
-          '--qps',
-          String(options.qps),
-          '--json',
-        ]
-      : [
-          restoreChild,
-          kubeconfig,
-          TARGET_EFS_HOST,
-          TARGET_CLUSTER,
-          SOURCE_EFS_HOST,
-          String(options.concurrency),
-          String(options.qps),
-        ];
-  options.progress(
-    `efs-dr restore of ${options.volumes} volumes (${via === 'cli' ? 'the CLI' : "core's restoreVolumes in a child process"})…`,
-  );
+  const args = [
+    cliMain,
+    'restore',
+    '--kubeconfig',
+    kubeconfig,
+    '--target-efs-host',
+    TARGET_EFS_HOST,
+    '--target-cluster',
+    TARGET_CLUSTER,
+    '--source-efs-host',
+    SOURCE_EFS_HOST,
+    '--manifests',
+    'manifests',
+    '--concurrency',
+    String(options.concurrency),
+    '--qps',
+    String(options.qps),
+    '--json',
+  ];
+  options.progress(`efs-dr restore of ${options.volumes} volumes…`);
   const outcome = await run(process.execPath, [...nodeArgs, ...args], {
     cwd: treeRoot,
     env: { ...process.env, EFS_DR_BENCH_REPORT: report },
@@ -240,7 +217,6 @@ async function runEfsDr(
   const clusterPhases = phases.filter((p) => CLUSTER_PHASE.test(p.name));
   const windowMs = (stats.lastRequestEndAt ?? 0) - (stats.firstRequestAt ?? 0);
   return {
-    via,
     wallMs: outcome.wallMs,
     cpuMs: usage.cpuMs,
     maxRssMiB: usage.maxRssKiB / 1024,
@@ -434,7 +410,7 @@ export function restoreFigures(r: RestoreBenchResult): { figures: Figure[]; note
     `${r.volumes} volumes in ${r.namespaces} namespaces; latency ${r.latencyMs} ms on every request; ` +
       `efs-dr --concurrency ${r.concurrency} --qps ${r.qps}${r.qps === 0 ? ' (no limit)' : ''}; ` +
       `floor = ${r.objects} objects × ${r.latencyMs} ms ÷ ${r.concurrency}`,
-    `efs-dr: ${r.efsDr.via === 'cli' ? 'the real CLI (efs-dr restore --json)' : "core's restoreVolumes (test/bench/restore-child.ts)"} in a child process: ` +
+    'efs-dr: the real CLI (efs-dr restore --json) in a child process: ' +
       `node start-up, walk, rewrite, apply, wait Bound, restored manifests written; wall = spawn to exit`,
     `efs-dr phases: ${r.efsDr.phases.map((p) => `${p.name} ${p.ms} ms`).join(', ') || '(not reported)'}; ` +
       `cluster phases = ${r.efsDr.clusterMsSource}; emulator request window ${Math.round(r.efsDr.requestWindowMs)} ms`,
