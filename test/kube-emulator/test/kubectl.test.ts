@@ -191,6 +191,20 @@ describe('kubectl against the emulator', () => {
     expect(status('to-release', 'release-ns')).toBe('Pending');
   });
 
+  it('deletes a whole manifest of bound objects (the protection finalizers clear in order)', async () => {
+    const file = await kubectl.file('whole.yaml', [pv('whole'), ns('whole'), pvc('whole', 'whole')]);
+    expect((await kubectl(['apply', '--server-side', '-f', file])).code).toBe(0);
+    await eventually(() => (status('whole', 'whole') === 'Bound' ? true : undefined));
+    const out = await kubectl(['delete', '-f', file]);
+    expect(out.stdout.trim().split('\n')).toEqual([
+      'persistentvolume "whole" deleted',
+      'namespace "whole" deleted',
+      'persistentvolumeclaim "whole" deleted',
+    ]);
+    expect(kube.object('persistentvolumes', 'whole')).toBeUndefined();
+    expect(kube.object('namespaces', 'whole')).toBeUndefined();
+  });
+
   it('deletes a namespace with its claims', async () => {
     const file = await kubectl.file('doomed.yaml', [
       ns('doomed'),
