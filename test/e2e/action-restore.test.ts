@@ -333,6 +333,78 @@ describe('action-restore with a volume that cannot be restored', () => {
   });
 });
 
+describe('action-restore with mount: true', () => {
+  it('mounts target-efs-host:/ in RUNNER_TEMP through @actions/exec, restores, unmounts and leaves nothing', async () => {
+    const { chmod, mkdir, readFile, writeFile } = await import('node:fs/promises');
+    const other = await startKubeEmulator();
+    try {
+      // Stand-ins for mount(8)/umount(8) (and sudo -n, for a non-root runner) that log their arguments: the
+      // "file system" is the directory itself, with the volumes root the replica would have.
+      const bin = join(dir, 'fake-bin');
+      const log = join(dir, 'mount.log');
+      await mkdir(bin, { recursive: true });
+      const script = (body: string) => `#!/bin/sh\n${body}\n`;
+      await writeFile(join(bin, 'sudo'), script('[ "$1" = -n ] && shift\nexec "$@"'));
+      await writeFile(
+        join(bin, 'mount'),
+        script(`echo "mount $*" >> '${log}'\nfor last; do :; done\nmkdir -p "$last${VOLUMES_ROOT}"`),
+      );
+      await writeFile(
+        join(bin, 'umount'),
+        script(
+          `echo "umount $*" >> '${log}'\ncp "$1${VOLUMES_ROOT}/volumes-report.csv" '${dir}/mounted-report.csv'\nrm -r "$1${VOLUMES_ROOT}"`,
+        ),
+      );
+      for (const f of ['sudo', 'mount', 'umount']) await chmod(join(bin, f), 0o755);
+      const workspace = await checkout(emu, seededSha);
+      checkouts.push(workspace);
+      const few = volumes.slice(0, 3);
+      const run = await runAction({
+        bundle,
+        actionYml: RESTORE_ACTION_YML,
+        githubToken: emu.token,
+        inputs: {
+          kubeconfig: other.kubeconfig,
+          'target-cluster': 'rosa-third',
+          'target-efs-host': SECONDARY_HOST,
+          namespace: `{${few.map((v) => v.namespace).join(',')}}`,
+          'business-unit': (few[0] as Volume).businessUnit,
+          application: (few[0] as Volume).application,
+          mount: 'true',
+          'allow-unmounted': 'true',
+          commit: 'false',
+        },
+        eventName: 'workflow_dispatch',
+        eventPayload: dispatchEvent(emu, {}),
+        sha: seededSha,
+        cwd: workspace,
+        apiUrl: emu.url,
+        serverUrl: emu.serverUrl,
+        env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+      });
+      expect(run.exitCode, run.stderr + run.stdout).toBe(0);
+      const calls = (await readFile(log, 'utf8')).trim().split('\n');
+      expect(calls).toHaveLength(2);
+      const mountPoint = calls[0]?.split(' ').at(-1) as string;
+      expect(mountPoint.startsWith(join(run.runnerTemp, 'efs-dr-mount-'))).toBe(true);
+      expect(calls).toEqual([
+        `mount -t nfs4 -o nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport ${SECONDARY_HOST}:/ ${mountPoint}`,
+        `umount ${mountPoint}`,
+      ]);
+      expect(run.log.some((l) => l.startsWith('[command]') && l.includes(`${SECONDARY_HOST}:/`))).toBe(true);
+      const restored = Number(run.outputs.restored);
+      expect(restored).toBeGreaterThan(0);
+      // The report was written on the mounted file system (rows the replica did not have are added).
+      const report = await readFile(join(dir, 'mounted-report.csv'), 'utf8');
+      expect(report.trim().split('\n')).toHaveLength(1 + restored);
+      expect(report).toContain(`,${PRIMARY_HOST},${SECONDARY_HOST},`);
+      expect(run.leftoverFiles).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 async function seedClaim(kube: KubeEmulator, v: Volume, volumeName: string): Promise<void> {
   const { connectCluster } = await import('@efs-dr/core');
   const path = join(dir, `seed-${randomBytes(4).toString('hex')}.kubeconfig`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runCli } from '@efs-dr/cli';
 import { readVolumesReport, type Volume } from '@efs-dr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEfsEmulator } from '../efs-emulator/server.ts';
 import { type KubeEmulator, startKubeEmulator } from '../kube-emulator/index.ts';
 import {
   copyTree,
@@ -12,10 +13,12 @@ import {
   PRIMARY_HOST,
   portable,
   provisionPrimary,
+  REPLICA_FS,
   REPO_ROOT,
   removeAll,
   SECONDARY_CLUSTER,
   SECONDARY_HOST,
+  SOURCE_FS,
   sampleVolumes,
   seedReplica,
   tempDir,
@@ -348,5 +351,76 @@ describe('efs-dr restore onto a cluster that holds the volume with another sourc
       `DELETE /api/v1/namespaces/${stale.namespace}/persistentvolumeclaims/${stale.pvcName} 200`,
       `DELETE /api/v1/persistentvolumes/${stale.pvName} 200`,
     ]);
+  });
+});
+
+describe('efs-dr restore --stop-replication', () => {
+  it('records the RPO evidence, deletes the replication with the deletion mode asked, then restores', async () => {
+    const s = await setup(3);
+    const efs = await startEfsEmulator({ region: 'us-west-2', deletingPolls: 0 });
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    try {
+      process.env.AWS_ACCESS_KEY_ID = 'TESTKEYFORTHEEMULATOR';
+      process.env.AWS_SECRET_ACCESS_KEY = 'throwaway-secret-for-the-emulator';
+      efs.addReplication({
+        sourceFileSystemId: SOURCE_FS,
+        sourceRegion: 'us-east-1',
+        destinationFileSystemId: REPLICA_FS,
+        destinationRegion: 'us-west-2',
+        lastReplicatedTimestamp: new Date('2026-11-23T18:00:00Z'),
+      });
+      const args = [
+        '--stop-replication',
+        '--efs-endpoint',
+        efs.url,
+        '--replication-deletion-mode',
+        'LOCAL_CONFIGURATION_ONLY',
+      ];
+      const dry = await cli(baseArgs(s, [...args, '--dry-run', '--json']), s.repo);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(JSON.parse(dry.stdout).rpo).toMatchObject({
+        hadReplication: true,
+        stopped: false,
+        lastReplicatedTimestamp: '2026-11-23T18:00:00.000Z',
+      });
+      expect(efs.requests.map((r) => r.operation)).toEqual(['DescribeReplicationConfigurations']);
+
+      const r = await cli(baseArgs(s, [...args, '--json']), s.repo);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.rpo).toMatchObject({
+        fileSystemId: REPLICA_FS,
+        region: 'us-west-2',
+        sourceFileSystemId: SOURCE_FS,
+        sourceRegion: 'us-east-1',
+        hadReplication: true,
+        stopped: true,
+        deletionMode: 'LOCAL_CONFIGURATION_ONLY',
+        lastReplicatedTimestamp: '2026-11-23T18:00:00.000Z',
+        writable: { attempts: 1 },
+      });
+      expect(doc.counts.restored).toBe(3);
+      const deletion = efs.requests.find((q) => q.operation === 'DeleteReplicationConfiguration');
+      expect(deletion?.query).toMatchObject({ deletionMode: 'LOCAL_CONFIGURATION_ONLY' });
+      expect(deletion?.signedRegion).toBe('us-west-2');
+
+      // The replica given as the source of the replication is refused before anything is deleted.
+      efs.addReplication({
+        sourceFileSystemId: REPLICA_FS,
+        sourceRegion: 'us-west-2',
+        destinationFileSystemId: 'fs-0aaaaaaaaaaaaaaaa',
+        destinationRegion: 'eu-west-1',
+      });
+      const wrong = await cli(baseArgs(s, [...args]), s.repo);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/is the SOURCE of a replication/);
+      expect(efs.requests.filter((q) => q.operation === 'DeleteReplicationConfiguration')).toHaveLength(1);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = saved.id;
+      process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      await efs.close();
+    }
   });
 });

@@ -172,6 +172,11 @@ export async function describeReplicationForRestore(options: {
     const rpo: RestoreRpo = { fileSystemId, region, hadReplication: false, stopped: false };
     for (const config of replications) {
       const destination = config.Destinations?.find((d) => d.FileSystemId === fileSystemId);
+      if (!destination && config.SourceFileSystemId === fileSystemId) {
+        throw new UserError(
+          `${fileSystemId} is the SOURCE of a replication, not a replica: the target EFS host must name the replica (the destination file system, in this region).`,
+        );
+      }
       if (!destination) continue;
       rpo.hadReplication = true;
       if (config.SourceFileSystemId) rpo.sourceFileSystemId = config.SourceFileSystemId;
