@@ -74,6 +74,8 @@ function claimOf(v: RestoreVolumeResult): string {
 }
 
 function detailOf(v: RestoreVolumeResult, dryRun: boolean): string {
+  // The reason of a failed volume is in the table of failures, above.
+  if (v.outcome === 'failed') return `see ${dryRun ? 'Would fail' : 'Failed'} above`;
   if (v.reason) return v.reason;
   if (v.outcome === 'restored') {
     const server = v.changes.find((c) => c.includes('spec.nfs.server') || c.includes('volumeHandle'));

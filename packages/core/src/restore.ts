@@ -1,35 +1,27 @@
-// Failover (and failback): bring the committed volumes up on the target cluster against the replicated file
-// system. One function, in phases, each timed: [stop replication] → walk → select → rewrite → read the target
-// cluster (one LIST per resource type) → decide per volume → apply (namespaces, PVs, claims; server-side apply
-// under the client's limits) → one wait for Bound → record (volumes report on the replica, restored manifests).
-//
-// Per volume the outcome is restored / unchanged / skipped / failed with the reason; one volume's failure
-// never stops the others, and a rerun finishes only what is left (what is already in place is not re-applied).
-// A dry run reads (LIST, the replication's Describe, files) and writes nothing anywhere.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { ClusterClient } from './cluster-client.ts';
 import { formatClusterFailure } from './cluster-errors.ts';
 import type { ClaimToBind } from './cluster-wait-bound.ts';
 import { assertMountPoint } from './efs-directory.ts';
 import type { Logger } from './logger.ts';
-import {
-  restoredManifestPath,
-  rewriteForTarget,
-  serializeVolumeManifest,
-  validateEfsHost,
-} from './manifest-rewrite.ts';
+import { rewriteForTarget, validateEfsHost } from './manifest-rewrite.ts';
 import { LEGACY_MANIFESTS_DIR, type ManifestVolume, walkManifests } from './manifests-walk.ts';
 import { errorMessage, type Problem, UserError } from './problem.ts';
+import {
+  applyRestoreWork,
+  createGoneWaiter,
+  type RestoreVolumeInfo,
+  type RestoreWork,
+  runPool,
+} from './restore-apply.ts';
 import {
   decideRestore,
   type LivePersistentVolume,
   type LivePersistentVolumeClaim,
   type RestoreAction,
-  type RestoreDecision,
 } from './restore-decide.ts';
+import { updateRestoreReport, writeRestoredManifests } from './restore-record.ts';
 import {
   describeReplicationForRestore,
   type RestoreReplicationOptions,
@@ -37,13 +29,7 @@ import {
   stopReplicationForRestore,
 } from './restore-replication.ts';
 import { selectVolumes, type VolumeFilter } from './volume-filter.ts';
-import {
-  readVolumesReport,
-  reportRowKey,
-  upsertReportRows,
-  type VolumesReportUpsert,
-  volumesReportPathChecked,
-} from './volumes-report.ts';
+import { volumesReportPathChecked } from './volumes-report.ts';
 
 export type { RestoreAction } from './restore-decide.ts';
 export type { RestoreReplicationOptions, RestoreRpo } from './restore-replication.ts';
@@ -189,15 +175,8 @@ const OUTCOME_ORDER: Record<RestoreOutcome, number> = { failed: 0, restored: 1, 
 /** Per-volume failure lines logged before summarising the rest (the summary names every one). */
 const MAX_LOGGED_FAILURES = 100;
 
-type VolumeInfo = Omit<ManifestVolume, 'pv' | 'pvc'>;
-
-interface Work {
-  volume: VolumeInfo;
-  result: RestoreVolumeResult;
-  pv?: V1PersistentVolume;
-  pvc?: V1PersistentVolumeClaim | undefined;
-  decision?: RestoreDecision;
-}
+type Work = RestoreWork;
+type VolumeInfo = RestoreVolumeInfo;
 
 export async function restoreVolumes(options: RestoreOptions): Promise<RestoreResult> {
   const { logger, cluster } = options;
@@ -305,7 +284,7 @@ export async function restoreVolumes(options: RestoreOptions): Promise<RestoreRe
       const deadline = clock() + (options.waitTimeoutMs ?? 600_000);
       const workers = Math.max(1, Math.ceil((options.concurrency ?? 64) * 1.25));
       await runPool(pending, workers, async (item) => {
-        const reason = await applyOne(item, cluster, gone, deadline, namespacesCreated);
+        const reason = await applyRestoreWork(item, cluster, gone, deadline, namespacesCreated);
         if (reason !== undefined) {
           item.result.outcome = 'failed';
           item.result.reason = reason;
@@ -350,8 +329,8 @@ export async function restoreVolumes(options: RestoreOptions): Promise<RestoreRe
     (i) => i.result.outcome === 'restored' || i.result.outcome === 'unchanged',
   );
   const recorded = await phase(dryRun ? 'Record (dry run: nothing written)' : 'Record', async () => {
-    const report = await updateReport(onTarget, reportPath, options, dryRun, warnings);
-    const files = await restoredManifests(onTarget, options, manifestsDir, dryRun);
+    const report = await updateRestoreReport(onTarget, reportPath, options, dryRun, warnings);
+    const files = await writeRestoredManifests(onTarget, options, manifestsDir, dryRun);
     logger.info(
       `${files.changed} restored manifest file(s) ${dryRun ? 'would change' : 'written'} under ${manifestsDir}/${options.targetCluster}/ (${files.list.length - files.changed} already current)`,
     );
@@ -544,312 +523,6 @@ function listFailure(what: string, failure: Parameters<typeof formatClusterFailu
   return new UserError(
     `cannot list ${what} on the target cluster: ${formatClusterFailure(failure)}. The restore reads the cluster's state once before changing anything; check the kubeconfig's server and that its user may list and create PersistentVolumes, PersistentVolumeClaims and Namespaces.`,
   );
-}
-
-// ── apply ───────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** Runs `fn` over `items` with `workers` in flight; a worker takes the next item as soon as it is free. */
-async function runPool<T>(
-  items: readonly T[],
-  workers: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(workers, items.length) }, worker));
-}
-
-/** Does what the decision says for one volume; returns the failure reason, or undefined. */
-async function applyOne(
-  item: Work,
-  cluster: RestoreCluster,
-  gone: GoneWaiter,
-  deadline: number,
-  namespacesCreated: Set<string>,
-): Promise<string | undefined> {
-  const d = item.decision;
-  if (d?.kind !== 'apply' || !item.pv) return undefined;
-  const { pvName, namespace, pvcName } = item.volume;
-  try {
-    if (d.remove) {
-      if (d.remove.claim) {
-        const r = await cluster.deleteObject(
-          { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: pvcName, namespace },
-          d.remove.claim.uid ? { uid: d.remove.claim.uid } : {},
-        );
-        if (!r.ok) return `deleting the existing claim to replace it: ${formatClusterFailure(r)}`;
-      }
-      const r = await cluster.deleteObject(
-        { apiVersion: 'v1', kind: 'PersistentVolume', name: pvName },
-        d.remove.volume.uid ? { uid: d.remove.volume.uid } : {},
-      );
-      if (!r.ok) return `deleting the existing PersistentVolume to replace it: ${formatClusterFailure(r)}`;
-      const waitFor = await gone.wait(
-        pvName,
-        d.remove.claim ? `${namespace}/${pvcName}` : undefined,
-        deadline,
-      );
-      if (waitFor !== undefined) return waitFor;
-    }
-    const ensured = d.applyClaim ? cluster.ensureNamespace(namespace) : undefined;
-    if (d.applyVolume) {
-      const r = await cluster.applyObject(item.pv);
-      if (!r.ok) {
-        await ensured?.catch(() => undefined);
-        return `applying the PersistentVolume: ${formatClusterFailure(r)}`;
-      }
-    }
-    if (ensured) {
-      const ns = await ensured;
-      if (!ns.ok) return `ensuring namespace ${namespace}: ${formatClusterFailure(ns)}`;
-      if (ns.value.created) namespacesCreated.add(namespace);
-    }
-    if (d.applyClaim && item.pvc) {
-      const r = await cluster.applyObject(item.pvc);
-      if (!r.ok) return `applying the PersistentVolumeClaim: ${formatClusterFailure(r)}`;
-    }
-    return undefined;
-  } catch (error) {
-    // Unexpected (a bug, a closed client): the volume fails with the detail, the others go on.
-    return `unexpected error: ${errorMessage(error)}`;
-  }
-}
-
-interface GoneWaiter {
-  /** Resolves undefined once the PV (and claim) are gone, or with the reason at the deadline. */
-  wait(pvName: string, claimKey: string | undefined, deadline: number): Promise<string | undefined>;
-  stop(): void;
-}
-
-/**
- * Waits for deleted objects to disappear (their protection finalizers let go once nothing uses them) with one
- * LIST per resource type per round for every volume being replaced, not one GET per volume.
- */
-function createGoneWaiter(
-  cluster: RestoreCluster,
-  clock: () => number,
-  intervalMs: number,
-  logger: Logger,
-): GoneWaiter {
-  interface Pending {
-    pvName: string;
-    claimKey: string | undefined;
-    deadline: number;
-    seen: { pv?: LivePersistentVolume; pvc?: LivePersistentVolumeClaim };
-    resolve: (reason: string | undefined) => void;
-  }
-  const pending = new Set<Pending>();
-  let running = false;
-  let stopped = false;
-  const loop = async () => {
-    running = true;
-    while (pending.size > 0 && !stopped) {
-      await new Promise((r) => setTimeout(r, intervalMs));
-      const needClaims = [...pending].some((p) => p.claimKey !== undefined);
-      const [pvs, pvcs] = await Promise.all([
-        cluster.listPersistentVolumes(),
-        needClaims ? cluster.listPersistentVolumeClaims() : Promise.resolve(undefined),
-      ]);
-      if (!pvs.ok) {
-        logger.debug(`waiting for replaced objects to be gone: ${formatClusterFailure(pvs)}`);
-      } else if (pvcs !== undefined && !pvcs.ok) {
-        logger.debug(`waiting for replaced objects to be gone: ${formatClusterFailure(pvcs)}`);
-      } else {
-        const livePvs = new Map<string, LivePersistentVolume>();
-        for (const pv of pvs.value.items as LivePersistentVolume[]) livePvs.set(pv.metadata?.name ?? '', pv);
-        const livePvcs = new Map<string, LivePersistentVolumeClaim>();
-        for (const pvc of (pvcs?.value.items ?? []) as LivePersistentVolumeClaim[]) {
-          livePvcs.set(`${pvc.metadata?.namespace ?? ''}/${pvc.metadata?.name ?? ''}`, pvc);
-        }
-        for (const p of pending) {
-          const pv = livePvs.get(p.pvName);
-          const pvc = p.claimKey === undefined ? undefined : livePvcs.get(p.claimKey);
-          p.seen = { ...(pv ? { pv } : {}), ...(pvc ? { pvc } : {}) };
-          if (!pv && !pvc) {
-            pending.delete(p);
-            p.resolve(undefined);
-          }
-        }
-      }
-      const now = clock();
-      for (const p of pending) {
-        if (now < p.deadline) continue;
-        pending.delete(p);
-        p.resolve(stillThere(p.pvName, p.claimKey, p.seen));
-      }
-    }
-    running = false;
-  };
-  return {
-    wait(pvName, claimKey, deadline) {
-      return new Promise((resolve) => {
-        pending.add({ pvName, claimKey, deadline, seen: {}, resolve });
-        if (!running) void loop();
-      });
-    },
-    stop() {
-      stopped = true;
-      for (const p of pending) p.resolve('stopped before the replaced objects were gone');
-      pending.clear();
-    },
-  };
-}
-
-function stillThere(
-  pvName: string,
-  claimKey: string | undefined,
-  seen: { pv?: LivePersistentVolume; pvc?: LivePersistentVolumeClaim },
-): string {
-  const parts: string[] = [];
-  if (seen.pvc) {
-    parts.push(
-      `the claim ${claimKey} is still being deleted (a pod still uses it: the kubernetes.io/pvc-protection finalizer waits for it to stop)`,
-    );
-  }
-  if (seen.pv) {
-    parts.push(
-      `the PersistentVolume ${pvName} is still being deleted (${seen.pv.status?.phase ?? 'unknown phase'}: the kubernetes.io/pv-protection finalizer waits until no claim is bound to it)`,
-    );
-  }
-  return `replace-existing: deleted, but ${parts.join('; ') || 'the objects are still there'} when the wait timed out; stop what uses the claim and rerun (the rerun creates them once they are gone)`;
-}
-
-// ── record ──────────────────────────────────────────────────────────────────────────────────────────────────
-
-async function updateReport(
-  onTarget: readonly Work[],
-  reportPath: string | undefined,
-  options: RestoreOptions,
-  dryRun: boolean,
-  warnings: Problem[],
-): Promise<RestoreReportUpdate | { skipped: string }> {
-  const { logger } = options;
-  if (reportPath === undefined) {
-    const skipped = 'no replica mount given: the volumes report was not updated';
-    logger.info(`${skipped} (pass the mount of the replica to record SECONDARY_NFS_HOSTNAME)`);
-    return { skipped };
-  }
-  const targetHost = options.targetEfsHost.trim();
-  const rows = onTarget.filter((w) => w.volume.businessUnit && w.volume.application);
-  const unknown = onTarget.length - rows.length;
-  if (unknown > 0) {
-    logger.info(`${unknown} volume(s) have no known business unit or application: no report row for them`);
-  }
-  let existing: Map<string, string>;
-  try {
-    const reported = await readVolumesReport(reportPath);
-    existing = new Map(reported.map((row) => [reportRowKey(row), row.secondaryNfsHostname]));
-  } catch (error) {
-    const message = `the volumes report ${reportPath} cannot be read: ${errorMessage(error)}`;
-    warnings.push({ file: reportPath, line: 0, column: 0, field: '', message });
-    logger.warning(message);
-    return { skipped: message };
-  }
-  const changes: VolumesReportUpsert[] = rows.map(({ volume, pv }) => {
-    const key = {
-      businessUnit: volume.businessUnit as string,
-      applicationName: volume.application as string,
-      namespace: volume.namespace,
-      pvcName: volume.pvcName,
-    };
-    const change: VolumesReportUpsert = { ...key, secondaryNfsHostname: targetHost };
-    if (!existing.has(reportRowKey(key))) {
-      // A volume the report does not know (e.g. provisioned by the original scripts before the report): add it.
-      if (volume.cluster) change.clusterName = volume.cluster;
-      const size = pv?.spec?.capacity?.storage;
-      if (size !== undefined) change.pvcSize = String(size);
-      if (volume.server) change.primaryNfsHostname = volume.server;
-    }
-    return change;
-  });
-  const current = changes.filter((c) => existing.get(reportRowKey(c)) === targetHost).length;
-  if (dryRun || current === changes.length) {
-    // Nothing to change (a rerun): the report is not even locked, so the replica is not written at all.
-    if (dryRun) {
-      logger.info(
-        `Dry run: the volumes report ${reportPath} is not touched (${changes.length - current} row(s) would change)`,
-      );
-    } else logger.info(`Volumes report ${reportPath}: all ${current} row(s) already current`);
-    return { path: reportPath, written: false, inserted: 0, updated: 0, unchanged: current };
-  }
-  try {
-    const r = await upsertReportRows(reportPath, changes, {
-      logger,
-      ...(options.now ? { now: options.now } : {}),
-    });
-    return {
-      path: reportPath,
-      written: r.written,
-      inserted: r.inserted,
-      updated: r.updated,
-      unchanged: r.unchanged,
-    };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint =
-      code === 'EROFS'
-        ? ' The replica is read-only: its replication is still running (use stop-replication, or stop it first).'
-        : '';
-    const message = `the volumes report ${reportPath} was not updated: ${errorMessage(error)}.${hint}`;
-    warnings.push({ file: reportPath, line: 0, column: 0, field: '', message });
-    logger.warning(message);
-    return { skipped: message };
-  }
-}
-
-/**
- * The restored manifest of every volume on the target, written to the checkout when its bytes differ. Local
- * files of a few KiB: synchronous reads and writes (one syscall each, no thread-pool round trips; 10,000 files
- * in well under a second), yielding to the event loop between batches.
- */
-async function restoredManifests(
-  onTarget: readonly Work[],
-  options: RestoreOptions,
-  manifestsDir: string,
-  dryRun: boolean,
-): Promise<{ list: { path: string; content: string }[]; changed: number }> {
-  const list: { path: string; content: string }[] = [];
-  let changed = 0;
-  const createdDirs = new Set<string>();
-  for (const [index, item] of onTarget.entries()) {
-    if (!item.pv) continue;
-    if (index > 0 && index % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
-    const file = restoredManifestPath(
-      { ...item.volume, pv: item.pv, pvc: item.pvc },
-      { targetCluster: options.targetCluster, manifestsDir },
-    );
-    const content = serializeVolumeManifest(item.pv, item.pvc);
-    item.result.file = file;
-    list.push({ path: file, content });
-    // The objects are not needed any more; their text is.
-    item.pv = undefined;
-    item.pvc = undefined;
-    const abs = path.join(options.repoRoot, file);
-    if (readIfExists(abs) === content) continue;
-    changed++;
-    if (dryRun) continue;
-    const dir = path.dirname(abs);
-    if (!createdDirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      createdDirs.add(dir);
-    }
-    writeFileSync(abs, content);
-  }
-  return { list, changed };
-}
-
-function readIfExists(abs: string): string | undefined {
-  try {
-    return readFileSync(abs, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }
 
 function logFailures(volumes: readonly RestoreVolumeResult[], logger: Logger, dryRun: boolean): void {
