@@ -424,3 +424,30 @@ describe('efs-dr restore --stop-replication', () => {
     }
   });
 });
+
+describe('efs-dr restore with a broken manifest in the tree', () => {
+  it('names it FILE:LINE:COL on stderr, restores the others, and exits 1', async () => {
+    const s = await setup(3);
+    const broken = 'manifests/rosa-primary/sales/warehouse/broken/broken.yaml';
+    await writeTree(s.repo, {
+      [broken]: [
+        'apiVersion: v1',
+        'kind: PersistentVolume',
+        'metadata:',
+        '  name: sales.warehouse.broken.broken',
+        'spec:',
+        '  capacity: {storage: 1Gi}',
+        '  accessModes: [ReadWriteMany]',
+        '  nfs: {server: fs-0123456789abcdef0.efs.us-east-1.amazonaws.com, path: relative/path}',
+        '  claimRef: {namespace: broken, name: broken}',
+        '',
+      ].join('\n'),
+    });
+    const r = await cli(baseArgs(s), s.repo);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${broken}:\\d+:\\d+: spec\\.nfs\\.path: .*absolute NFS path`, 'm'));
+    expect(r.stdout).toContain('Restored 3, unchanged 0, skipped 0, failed 0 on rosa-secondary');
+    expect(r.stdout).toContain('1 broken manifest');
+    expect(s.secondary.object('persistentvolumes', 'sales.warehouse.broken.broken')).toBeUndefined();
+  });
+});
