@@ -223,8 +223,8 @@ describe('efs-dr restore under faults, with a volume that cannot be restored', (
     s.secondary.faults.errorRate = 0;
     s.secondary.faults.throttleRate = 0;
     const injected = s.secondary.requests.slice(since).filter((q) => q.fault);
-    expect(injected.filter((q) => q.status === 429).length).toBeGreaterThan(5);
-    expect(injected.filter((q) => q.status >= 500).length).toBeGreaterThan(10);
+    expect(injected.filter((q) => q.status === 429).length).toBeGreaterThan(0);
+    expect(injected.filter((q) => q.status >= 500).length).toBeGreaterThan(5);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Restored 59, unchanged 0, skipped 0, failed 1');
     const row = r.stdout.split('\n').find((l) => l.startsWith('FAILED'));
