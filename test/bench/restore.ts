@@ -426,7 +426,7 @@ export function restoreFigures(r: RestoreBenchResult): { figures: Figure[]; note
   if (r.kubectl) {
     notes.push(
       `kubectl: apply --server-side --field-manager efs-dr -R -f of the same objects already rewritten, ` +
-        `namespaces in 00-namespaces.yaml applied first within the timed run; ${requestSummary(r.kubectl.emulator)}; ` +
+        `namespaces in 00-namespaces.yaml applied first within the timed run; one object at a time, ${(r.kubectl.wallMs / r.kubectl.objects).toFixed(1)} ms an object; ${requestSummary(r.kubectl.emulator)}; ` +
         `claims Bound afterwards ${bound(r.kubectl.emulator)}` +
         (r.kubectl.maxRssMiB !== undefined ? `; kubectl peak rss ${r.kubectl.maxRssMiB.toFixed(0)} MiB` : ''),
     );
