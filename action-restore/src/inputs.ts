@@ -21,7 +21,8 @@ export interface RestoreInputs {
   sourceCluster: string | undefined;
   /** Absolute path of the repository checkout. */
   workingDirectory: string;
-  manifestsDir: string;
+  /** Repo-relative; undefined: the config's `manifestsDir`. */
+  manifestsDir: string | undefined;
   /** Globs; undefined = no filter (the default `*`). */
   businessUnit: string | undefined;
   application: string | undefined;
@@ -140,7 +141,7 @@ export function readInputs(
     sourceEfsHost,
     sourceCluster,
     workingDirectory: resolve(workspace, p.text(Inputs.WorkingDirectory) ?? '.'),
-    manifestsDir: p.repoDir(Inputs.ManifestsDir) ?? 'manifests',
+    manifestsDir: p.repoDir(Inputs.ManifestsDir),
     businessUnit: glob(Inputs.BusinessUnit),
     application: glob(Inputs.Application),
     namespace: glob(Inputs.Namespace),

@@ -124,7 +124,7 @@ async function restore(
       const run = (mountPath: string | undefined) =>
         restoreVolumes({
           repoRoot: inputs.workingDirectory,
-          manifestsDir: inputs.manifestsDir,
+          manifestsDir: inputs.manifestsDir ?? config.manifestsDir,
           ...(inputs.sourceCluster ? { sourceCluster: inputs.sourceCluster } : {}),
           targetCluster: inputs.targetCluster,
           targetEfsHost: inputs.targetEfsHost,

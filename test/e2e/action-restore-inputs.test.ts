@@ -55,7 +55,7 @@ describe('action-restore inputs', () => {
       sourceEfsHost: undefined,
       sourceCluster: undefined,
       workingDirectory: '/work',
-      manifestsDir: 'manifests',
+      manifestsDir: undefined,
       businessUnit: undefined,
       application: undefined,
       namespace: undefined,
