@@ -1048,9 +1048,9 @@ function buildVolume(pv: PvDoc, pvc: PvcDoc | undefined, namespace: string, pvcN
     pvc: pvc?.value as V1PersistentVolumeClaim | undefined,
     file: pv.rel,
     line: pv.line,
-    pvName: pv.name,
-    namespace,
-    pvcName,
+    pvName: detached(pv.name),
+    namespace: detached(namespace),
+    pvcName: detached(pvcName),
     source: pv.source,
     legacy: pv.legacy,
   };
@@ -1058,15 +1058,24 @@ function buildVolume(pv: PvDoc, pvc: PvcDoc | undefined, namespace: string, pvcN
     volume.pvcFile = pvc.rel;
     volume.pvcLine = pvc.line;
   }
-  if (businessUnit) volume.businessUnit = businessUnit;
-  if (application) volume.application = application;
-  if (cluster) volume.cluster = cluster;
-  if (pv.server) volume.server = pv.server;
-  if (pv.path) volume.path = pv.path;
-  if (pv.fileSystemId) volume.fileSystemId = pv.fileSystemId;
-  if (pv.accessPointId) volume.accessPointId = pv.accessPointId;
-  if (pv.volumeHandle) volume.volumeHandle = pv.volumeHandle;
+  if (businessUnit) volume.businessUnit = detached(businessUnit);
+  if (application) volume.application = detached(application);
+  if (cluster) volume.cluster = detached(cluster);
+  if (pv.server) volume.server = detached(pv.server);
+  if (pv.path) volume.path = detached(pv.path);
+  if (pv.fileSystemId) volume.fileSystemId = detached(pv.fileSystemId);
+  if (pv.accessPointId) volume.accessPointId = detached(pv.accessPointId);
+  if (pv.volumeHandle) volume.volumeHandle = detached(pv.volumeHandle);
   return volume;
+}
+
+/**
+ * A copy of a parsed scalar that shares no memory with its file: V8 keeps a substring as a view of the whole
+ * text it was cut from, so one name kept per volume would keep every manifest file's text alive for as long as
+ * the volumes are (18 MB for 10,000 volumes, measured by the restore bench).
+ */
+function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 // ── small helpers ───────────────────────────────────────────────────────────────────────────────────────────
