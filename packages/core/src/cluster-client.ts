@@ -33,12 +33,12 @@ import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
 import { errorMessage, UserError } from './problem.ts';
 
-type ClientNode = typeof import('@kubernetes/client-node');
+type ClientNode = typeof import('./cluster-client-node.ts');
 
 let clientNodeModule: Promise<ClientNode> | undefined;
-/** client-node takes ~0.5 s to load; only commands that talk to a cluster pay for it. */
+/** client-node takes a while to load; only commands that talk to a cluster pay for it. */
 function loadClientNode(): Promise<ClientNode> {
-  clientNodeModule ??= import('@kubernetes/client-node');
+  clientNodeModule ??= import('./cluster-client-node.ts');
   return clientNodeModule;
 }
 

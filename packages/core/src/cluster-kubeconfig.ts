@@ -25,7 +25,7 @@ export interface LoadedKubeconfig {
   server: string;
 }
 
-type ClientNode = typeof import('@kubernetes/client-node');
+type ClientNode = typeof import('./cluster-client-node.ts');
 
 /**
  * Loads and checks a kubeconfig. Every problem is a `UserError` naming the file (exit code 2 upstream); no

@@ -2,7 +2,7 @@ import type { RequestContext, ResponseBody, ResponseContext } from '@kubernetes/
 import pLimit from 'p-limit';
 import type { RateLimiter } from './cluster-rate-limiter.ts';
 
-type ClientNode = typeof import('@kubernetes/client-node');
+type ClientNode = typeof import('./cluster-client-node.ts');
 export type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 /** Counters of what went over the wire, for logs and the bench. */
