@@ -371,7 +371,7 @@ export class Registry {
     if (errors.length > 0) throw invalid(def.kind, name, errors);
     this.admitUpdate(def, next, old, opts.subresource);
     const track = trackFor(def, opts.subresource);
-    const oldComparable = clone(old);
+    const oldComparable = copyOf(existing);
     delete objectAt(oldComparable, 'metadata').managedFields;
     delete objectAt(oldComparable, 'metadata').resourceVersion;
     const base = sentManagers ?? existing.managers;
@@ -417,8 +417,8 @@ export class Registry {
     let patched: Json;
     if (type === 'application/json-patch+json') patched = applyJsonPatch(existing.object, patch);
     else if (type === 'application/merge-patch+json')
-      patched = applyMergePatch(clone(existing.object), patch);
-    else patched = applyStrategicMergePatch(clone(existing.object), patch);
+      patched = applyMergePatch(copyOf(existing), patch);
+    else patched = applyStrategicMergePatch(copyOf(existing), patch);
     if (!isObject(patched)) throw badRequest('the patch did not produce an object');
     const next = this.decode(def, patched, namespace, opts);
     // A patch that leaves managedFields as they were keeps the stored ownership.
@@ -480,7 +480,7 @@ export class Registry {
     if (!existing) this.requireNamespace(def, namespace, name, true);
     const now = this.now();
     const track = trackFor(def, opts.subresource);
-    const live = existing ? clone(existing.object) : { apiVersion: 'v1', kind: def.kind, metadata: { name } };
+    const live = existing ? copyOf(existing) : { apiVersion: 'v1', kind: def.kind, metadata: { name } };
     const liveMeta = objectAt(live, 'metadata');
     delete liveMeta.managedFields;
     delete liveMeta.resourceVersion;
@@ -542,7 +542,7 @@ export class Registry {
         : [];
     if (finalizers.length > 0 || specFinalizers.length > 0) {
       if (meta.deletionTimestamp !== undefined) return existing;
-      const next = clone(existing.object);
+      const next = copyOf(existing);
       const nm = objectAt(next, 'metadata');
       nm.deletionTimestamp = this.now();
       nm.deletionGracePeriodSeconds = 0;
@@ -558,7 +558,7 @@ export class Registry {
   }
 
   private remove(def: ResourceDef, namespace: string, name: string, existing: Entry): Entry {
-    const gone = clone(existing.object);
+    const gone = copyOf(existing);
     const gm = objectAt(gone, 'metadata');
     delete gm.managedFields;
     const entry = this.finish(def, gone, existing.managers, this.store.nextRevision());
@@ -588,7 +588,7 @@ export class Registry {
   ): Entry | undefined {
     const existing = this.store.get(def.name, objectKey(namespace, name));
     if (!existing) return undefined;
-    const next = clone(existing.object);
+    const next = copyOf(existing);
     mutate(next);
     if (subresource === 'finalize') {
       // The finalize subresource may change spec.finalizers only.
@@ -707,4 +707,9 @@ function orderObject(def: ResourceDef, obj: JsonObject): JsonObject {
   out.metadata = m;
   for (const [k, v] of Object.entries(obj)) if (!(k in out)) out[k] = v;
   return out;
+}
+
+/** A deep copy of a stored object: parsed from the JSON kept with it (the same as clone(entry.object), cheaper). */
+function copyOf(entry: Entry): JsonObject {
+  return JSON.parse(entry.json) as JsonObject;
 }
