@@ -282,7 +282,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       4,
       CHAPTERS,
       'The sample apps write data; EFS replication copies the file system to the replica',
-      'EFS does this continuously (typically minutes behind); here one copy world for it.',
+      'EFS does this continuously (typically minutes behind); here one copy stands for it.',
     );
     for (const d of volumeDirs) {
       await writeFile(
@@ -362,6 +362,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         AWS_EC2_METADATA_DISABLED: 'true',
       },
     });
+    // The report keeps whole seconds: let one pass since the apply, so the restore's UPDATED_AT is visibly later.
+    const appliedAt = primaryReport.rows[0]?.UPDATED_AT ?? '';
+    while (wholeSecond(new Date()) <= appliedAt) await new Promise((r) => setTimeout(r, 50));
+    const restoreStarted = new Date();
     const restore = await runStepRecorded(
       options,
       world,
@@ -423,14 +427,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     p.section(`The volumes report on the replica (${LAYOUT.efsReplica}/${reportPath})`);
     p.lines(replicaReport.text.trimEnd().split('\n'), '    ');
     checks.expect(
-      'restore: every report row has the secondary host and a newer UPDATED_AT',
+      'restore: every report row has the secondary host, UPDATED_AT of the restore, CREATED_AT kept',
       replicaReport.rows.length === 3 &&
         replicaReport.rows.every((r) => {
           const before = primaryReport.rows.find((b) => b.PVC_NAME === r.PVC_NAME);
           return (
             r.SECONDARY_NFS_HOSTNAME === SECONDARY_HOST &&
             before !== undefined &&
-            r.UPDATED_AT !== before.UPDATED_AT &&
+            (r.UPDATED_AT ?? '') > (before.UPDATED_AT ?? '') &&
+            (r.UPDATED_AT ?? '') >= wholeSecond(restoreStarted) &&
             r.CREATED_AT === before.CREATED_AT
           );
         }),
@@ -685,6 +690,11 @@ async function volumeDirectories(efsRoot: string): Promise<string[]> {
 }
 
 type ReportRow = Record<string, string>;
+
+/** `2024-05-06T18:32:00Z`: a time as the volumes report writes it (UTC, whole seconds). */
+function wholeSecond(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
 
 /** The report as text and as rows keyed by its header (simple CSV: efs-dr never quotes these values). */
 async function readReport(path: string): Promise<{ text: string; rows: ReportRow[] }> {
