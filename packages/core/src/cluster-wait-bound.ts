@@ -72,7 +72,9 @@ export async function waitForBound(
   const started = clock.now();
   const wanted = new Map<string, ClaimToBind>();
   for (const c of claims) wanted.set(claimKey(c), c);
-  const volumeNames = new Set([...wanted.values()].map((c) => c.pvName));
+  /** Unbound claims naming each volume: only their volumes are kept. */
+  const volumeWaiters = new Map<string, number>();
+  for (const c of wanted.values()) volumeWaiters.set(c.pvName, (volumeWaiters.get(c.pvName) ?? 0) + 1);
   const claimObjects = new Map<string, Served<V1PersistentVolumeClaim>>();
   const volumeObjects = new Map<string, Served<V1PersistentVolume>>();
   const knownScopes = { claimsListed: new Set<string>(), volumesListed: false };
@@ -90,6 +92,15 @@ export async function waitForBound(
     const pvc = claimObjects.get(key);
     if (pvc?.status?.phase === 'Bound' && pvc.spec?.volumeName === claim.pvName) {
       bound.add(key);
+      // A Bound claim's objects are never read again (only unbound claims get a reason): let them go, and
+      // its volume's too unless another unbound claim names the same volume.
+      claimObjects.delete(key);
+      const waiting = (volumeWaiters.get(claim.pvName) ?? 1) - 1;
+      if (waiting > 0) volumeWaiters.set(claim.pvName, waiting);
+      else {
+        volumeWaiters.delete(claim.pvName);
+        volumeObjects.delete(claim.pvName);
+      }
       options.onBound?.(claim);
       if (bound.size === wanted.size) {
         stop.abort();
@@ -106,7 +117,7 @@ export async function waitForBound(
         const key = keyOf(item);
         if (key === undefined || !wanted.has(key)) continue;
         seen.add(key);
-        claimObjects.set(key, item);
+        if (!bound.has(key)) claimObjects.set(key, slimClaim(item));
       }
       for (const key of wanted.keys()) {
         if (seen.has(key)) continue;
@@ -117,8 +128,8 @@ export async function waitForBound(
     },
     upsert(item) {
       const key = keyOf(item);
-      if (key === undefined || !wanted.has(key)) return;
-      claimObjects.set(key, item);
+      if (key === undefined || !wanted.has(key) || bound.has(key)) return;
+      claimObjects.set(key, slimClaim(item));
       check(key);
     },
     remove(item) {
@@ -131,13 +142,13 @@ export async function waitForBound(
       volumeObjects.clear();
       for (const item of items) {
         const name = item.metadata?.name;
-        if (name !== undefined && volumeNames.has(name)) volumeObjects.set(name, item);
+        if (name !== undefined && volumeWaiters.has(name)) volumeObjects.set(name, slimVolume(item));
       }
       knownScopes.volumesListed = true;
     },
     upsert(item) {
       const name = item.metadata?.name;
-      if (name !== undefined && volumeNames.has(name)) volumeObjects.set(name, item);
+      if (name !== undefined && volumeWaiters.has(name)) volumeObjects.set(name, slimVolume(item));
     },
     remove(item) {
       const name = item.metadata?.name;
@@ -339,6 +350,42 @@ function statusCodeOf(e: unknown): number | undefined {
 function describeEnd(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return String(e);
+}
+
+/**
+ * What the wait reads of a claim (whether it is Bound, and `explainUnbound`'s fields): a list or watch event
+ * carries the whole object (managedFields included), and 10,000 of them would be kept until the end.
+ */
+function slimClaim(pvc: Served<V1PersistentVolumeClaim>): Served<V1PersistentVolumeClaim> {
+  const { metadata, spec, status } = pvc;
+  return {
+    metadata: { namespace: metadata?.namespace, name: metadata?.name, uid: metadata?.uid },
+    spec: {
+      volumeName: spec?.volumeName,
+      storageClassName: spec?.storageClassName,
+      accessModes: spec?.accessModes,
+      volumeMode: spec?.volumeMode,
+      resources: { requests: { storage: spec?.resources?.requests?.storage } },
+    },
+    status: { phase: status?.phase },
+  } as Served<V1PersistentVolumeClaim>;
+}
+
+/** What `explainUnbound` reads of a volume. */
+function slimVolume(pv: Served<V1PersistentVolume>): Served<V1PersistentVolume> {
+  const { metadata, spec, status } = pv;
+  const ref = spec?.claimRef;
+  return {
+    metadata: { name: metadata?.name },
+    spec: {
+      claimRef: ref === undefined ? undefined : { namespace: ref.namespace, name: ref.name, uid: ref.uid },
+      capacity: { storage: spec?.capacity?.storage },
+      storageClassName: spec?.storageClassName,
+      accessModes: spec?.accessModes,
+      volumeMode: spec?.volumeMode,
+    },
+    status: { phase: status?.phase, message: status?.message },
+  } as Served<V1PersistentVolume>;
 }
 
 function keyOf(o: { metadata?: { namespace?: string; name?: string } }): string | undefined {
