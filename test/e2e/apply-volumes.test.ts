@@ -424,6 +424,18 @@ describe('applyVolumes: changes and subsets', () => {
     );
   });
 
+  it('a manifests directory outside the repository that does not exist yet is created', async () => {
+    const manifestsDir = join(fx.outside, 'not/yet/there');
+    const result = await apply({ manifestsDir });
+    expect(result.ok).toBe(true);
+    expect(result.counts.created).toBe(3);
+    const written = await readFile(
+      join(manifestsDir, 'rosa-primary/sales/shipping/shipping-dev/shipping-dev.yaml'),
+      'utf8',
+    );
+    expect(written).toContain('server: "fs-0a1b2c3d4e5f60718.efs.us-east-1.amazonaws.com"');
+  });
+
   it('nothing requested: ok, and neither the mount nor the cluster is used', async () => {
     await rm(join(fx.repo, 'requests'), { recursive: true });
     const result = await apply({ mountPath: join(fx.dir, 'no-such-mount') });

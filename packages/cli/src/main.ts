@@ -5,6 +5,8 @@ import { runCli } from './cli.ts';
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  cwd: process.cwd(),
+  // `pnpm efs-dr` runs in the efs-dr checkout; the script passes where the user typed it (pnpm's INIT_CWD),
+  // so relative paths mean what they do in any other command.
+  cwd: process.env.EFS_DR_CWD || process.cwd(),
   env: process.env,
 });

@@ -3,6 +3,7 @@
 // manifest file, the PV and PVC on the cluster (server-side apply), the wait for Bound, and the volumes
 // report row. Idempotent: a rerun after success writes nothing and says so; a rerun after a partial failure
 // finishes the rest. Nothing is ever deleted.
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { V1Namespace, V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
@@ -298,6 +299,9 @@ export async function applyVolumes(options: ApplyVolumesOptions): Promise<ApplyR
     );
   }
   logger.debug(`API server ${options.cluster.server} is ${version.value}`);
+  // A manifests directory outside the checkout is the user's explicit choice: create it when missing (inside
+  // the checkout, writeManifestFile creates each component itself, refusing links).
+  if (isAbsolute(manifestsDir)) await mkdir(manifestsDir, { recursive: true });
 
   // 3. Each volume: directory → manifest → cluster.
   const snapshot =
