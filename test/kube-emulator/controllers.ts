@@ -8,7 +8,7 @@
 // - the namespace controller (deletes a Terminating namespace's content, then the namespace);
 // - the event recorder's aggregation (same event again → count and lastTimestamp).
 import { randomBytes } from 'node:crypto';
-import { isObject, type JsonObject, objectAt, stringMap } from './json.ts';
+import { clone, isObject, type JsonObject, objectAt, stringMap } from './json.ts';
 import { quantityValue } from './quantity.ts';
 import { PV_PROTECTION, PVC_PROTECTION, type Registry } from './registry.ts';
 import { events, namespaces, persistentVolumeClaims, persistentVolumes } from './resources.ts';
@@ -414,9 +414,9 @@ export class Controllers {
       const s = objectAt(o, 'status');
       s.phase = phase;
       if (wantModes === undefined) delete s.accessModes;
-      else s.accessModes = structuredClone(wantModes);
+      else s.accessModes = clone(wantModes);
       if (wantCapacity === undefined) delete s.capacity;
-      else s.capacity = structuredClone(wantCapacity);
+      else s.capacity = clone(wantCapacity);
     });
   }
 

@@ -333,7 +333,8 @@ function transfer(
     .map((m) => {
       if (sameManager(m, me)) return m;
       const members = difference(difference(m.members, changed), cmp.removed);
-      return { ...m, members };
+      // Unchanged ownership keeps its set (and with it the encoded fieldsV1, see encodeManagedFields).
+      return members.size === m.members.size ? m : { ...m, members };
     })
     .filter((m) => m.members.size > 0 || sameManager(m, me));
 }
@@ -380,7 +381,10 @@ export function applyConfig(
   const rest = transfer(managers, me, trackedCmp, force);
   const changedSet =
     !previous || previous.members.size !== set.size || [...set].some((x) => !previous.members.has(x));
-  const mine: Manager = { ...me, time: changedSet || !previous ? now : previous.time, members: set };
+  const mine: Manager =
+    changedSet || !previous
+      ? { ...me, time: now, members: set }
+      : { ...me, time: previous.time, members: previous.members };
   const out = rest.filter((m) => !sameManager(m, me));
   if (set.size > 0) out.push(mine);
   return { object: merged, managers: out };
@@ -411,11 +415,32 @@ export function updateOwnership(
   const out = rest.filter((m) => !sameManager(m, me));
   const changedSet =
     !previous || previous.members.size !== members.size || [...members].some((x) => !previous.members.has(x));
-  if (members.size > 0) out.push({ ...me, time: changedSet || !previous ? now : previous.time, members });
+  if (members.size > 0)
+    out.push(
+      changedSet || !previous
+        ? { ...me, time: now, members }
+        : { ...me, time: previous.time, members: previous.members },
+    );
   return out;
 }
 
+/**
+ * fieldsV1 per field set. A manager's set is never changed once built (a new ownership is a new set), and
+ * stored objects are never changed in place (writes copy them), so the encoded tree is shared by every
+ * version that keeps the set: a write re-encodes only the managers whose fields it changed.
+ */
+const fieldsV1Cache = new WeakMap<Set<string>, JsonObject>();
+
 function toFieldsV1(members: Set<string>): JsonObject {
+  let cached = fieldsV1Cache.get(members);
+  if (!cached) {
+    cached = buildFieldsV1(members);
+    fieldsV1Cache.set(members, cached);
+  }
+  return cached;
+}
+
+function buildFieldsV1(members: Set<string>): JsonObject {
   interface Node {
     member: boolean;
     children: Map<string, Node>;

@@ -371,14 +371,12 @@ export class Registry {
     if (errors.length > 0) throw invalid(def.kind, name, errors);
     this.admitUpdate(def, next, old, opts.subresource);
     const track = trackFor(def, opts.subresource);
-    const oldComparable = copyOf(existing);
-    delete objectAt(oldComparable, 'metadata').managedFields;
-    delete objectAt(oldComparable, 'metadata').resourceVersion;
     const base = sentManagers ?? existing.managers;
+    // Field ownership never looks at metadata.managedFields or resourceVersion, so the stored object serves.
     const finalManagers =
-      managers ?? updateOwnership(oldComparable, next, base, opts.fieldManager, opts.subresource, track, now);
+      managers ?? updateOwnership(old, next, base, opts.fieldManager, opts.subresource, track, now);
     // A write that changes nothing is not a write (etcd3 GuaranteedUpdate skips it).
-    if (deepEqual(oldComparable, next) && sameManagers(finalManagers, existing.managers)) return existing;
+    if (sameContent(old, next) && sameManagers(finalManagers, existing.managers)) return existing;
     if (opts.dryRun) return this.finish(def, next, finalManagers, existing.resourceVersion);
     const entry = this.finish(def, next, finalManagers, this.store.nextRevision());
     this.store.commit(def.name, namespace, name, entry);
@@ -416,8 +414,7 @@ export class Registry {
     const existing = this.get(def, namespace, name);
     let patched: Json;
     if (type === 'application/json-patch+json') patched = applyJsonPatch(existing.object, patch);
-    else if (type === 'application/merge-patch+json')
-      patched = applyMergePatch(copyOf(existing), patch);
+    else if (type === 'application/merge-patch+json') patched = applyMergePatch(copyOf(existing), patch);
     else patched = applyStrategicMergePatch(copyOf(existing), patch);
     if (!isObject(patched)) throw badRequest('the patch did not produce an object');
     const next = this.decode(def, patched, namespace, opts);
@@ -480,10 +477,8 @@ export class Registry {
     if (!existing) this.requireNamespace(def, namespace, name, true);
     const now = this.now();
     const track = trackFor(def, opts.subresource);
-    const live = existing ? copyOf(existing) : { apiVersion: 'v1', kind: def.kind, metadata: { name } };
-    const liveMeta = objectAt(live, 'metadata');
-    delete liveMeta.managedFields;
-    delete liveMeta.resourceVersion;
+    // The merge copies what it changes and leaves `live` as it was, so the stored object serves as it.
+    const live: JsonObject = existing?.object ?? { apiVersion: 'v1', kind: def.kind, metadata: { name } };
     let result: { object: JsonObject; managers: Manager[] };
     try {
       result = applyConfig(
@@ -500,7 +495,10 @@ export class Registry {
       if (error instanceof ApplyConflicts) throw applyConflictError(error);
       throw error;
     }
-    const merged = this.decode(def, result.object, namespace);
+    const mergedMeta = { ...metadataOf(result.object) };
+    delete mergedMeta.managedFields;
+    delete mergedMeta.resourceVersion;
+    const merged = this.decode(def, { ...result.object, metadata: mergedMeta }, namespace);
     const sentRv = metadata.resourceVersion;
     if (existing) {
       if (sentRv !== undefined && String(sentRv) !== String(existing.resourceVersion))
@@ -590,6 +588,8 @@ export class Registry {
     if (!existing) return undefined;
     const next = copyOf(existing);
     mutate(next);
+    // The controller writes the object as it read it: its managedFields are the stored ones.
+    if (subresource !== 'finalize') delete objectAt(next, 'metadata').managedFields;
     if (subresource === 'finalize') {
       // The finalize subresource may change spec.finalizers only.
       const entry = this.finish(def, next, existing.managers, this.store.nextRevision());
@@ -633,6 +633,30 @@ function canonicalizeInPlace(def: ResourceDef, obj: JsonObject): void {
     if (isObject(src) && isObject(dst))
       for (const k of Object.keys(dst)) if (src[k] !== undefined) dst[k] = src[k] as Json;
   }
+}
+
+/** deepEqual of two versions, ignoring metadata.managedFields and metadata.resourceVersion. */
+function sameContent(a: JsonObject, b: JsonObject): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (k !== 'metadata') {
+      if (!deepEqual(a[k], b[k])) return false;
+      continue;
+    }
+    const ma = a[k];
+    const mb = b[k];
+    if (!isObject(ma) || !isObject(mb)) {
+      if (!deepEqual(ma, mb)) return false;
+      continue;
+    }
+    const ignored = (key: string) => key === 'managedFields' || key === 'resourceVersion';
+    const mka = Object.keys(ma).filter((x) => !ignored(x));
+    if (mka.length !== Object.keys(mb).filter((x) => !ignored(x)).length) return false;
+    for (const x of mka) if (!Object.hasOwn(mb, x) || !deepEqual(ma[x], mb[x])) return false;
+  }
+  return true;
 }
 
 function sameManagers(a: Manager[], b: Manager[]): boolean {

@@ -243,12 +243,12 @@ function listJson(
   entries: Entry[],
   rv: number,
   cont: string | undefined,
-  remaining: number,
+  remaining: number | undefined,
 ): string {
   const meta: JsonObject = { resourceVersion: String(rv) };
   if (cont !== undefined) {
     meta.continue = cont;
-    meta.remainingItemCount = remaining;
+    if (remaining !== undefined) meta.remainingItemCount = remaining;
   }
   return `{"kind":"${def.listKind}","apiVersion":"v1","metadata":${JSON.stringify(meta)},"items":[${entries.map((e) => e.json).join(',')}]}`;
 }
@@ -657,23 +657,38 @@ function list(
   const f = filterOf(def, r, query);
   const store = state.registry.store;
   const rv = store.resourceVersion;
-  let entries = r.allNamespaces || !def.namespaced ? store.list(def.name) : store.list(def.name, r.namespace);
+  const entries =
+    r.allNamespaces || !def.namespaced ? store.list(def.name) : store.list(def.name, r.namespace);
   const token = query.get('continue');
   let listRv = rv;
+  // Entries are in key order: a continued list starts after its key (binary search), not at the top.
+  let from = 0;
   if (token) {
     const c = decodeContinue(token);
     listRv = c.rv;
-    entries = entries.filter((e) => entryKey(e) > c.start);
+    let hi = entries.length;
+    while (from < hi) {
+      const mid = (from + hi) >> 1;
+      if (entryKey(entries[mid] as Entry) > c.start) hi = mid;
+      else from = mid + 1;
+    }
   }
-  const filtered = entries.filter((e) => matches(def, f, e.object));
   const limit = Number(query.get('limit') ?? '0');
+  const selective = query.get('labelSelector') || query.get('fieldSelector');
+  const page: Entry[] = [];
   let cont: string | undefined;
-  let page = filtered;
-  let remaining = 0;
-  if (limit > 0 && filtered.length > limit) {
-    page = filtered.slice(0, limit);
-    remaining = filtered.length - limit;
-    cont = encodeContinue(listRv, entryKey(page[page.length - 1] as Entry));
+  let remaining: number | undefined;
+  for (let i = from; i < entries.length; i++) {
+    const e = entries[i] as Entry;
+    if (!matches(def, f, e.object)) continue;
+    if (limit > 0 && page.length === limit) {
+      cont = encodeContinue(listRv, entryKey(page[page.length - 1] as Entry));
+      // With a selector the number left is unknown and omitted (ListMeta.remainingItemCount); without
+      // one every entry after the page is left (the entries are already the namespace's).
+      if (!selective) remaining = entries.length - i;
+      break;
+    }
+    page.push(e);
   }
   if (wantsTable(accept)) {
     const t = table(def, page, listRv, Date.now());

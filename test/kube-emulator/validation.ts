@@ -1,7 +1,7 @@
 // Validation the API server performs for the objects we serve (pkg/apis/core/validation): names,
 // labels, PV and PVC specs, and the immutability rules on update. Messages follow the real ones; the
 // Go `cmp.Diff` text the server appends to the immutability errors is approximated.
-import { deepEqual, isObject, type Json, type JsonObject } from './json.ts';
+import { clone, deepEqual, isObject, type Json, type JsonObject } from './json.ts';
 import { parseQuantity } from './quantity.ts';
 import type { FieldError } from './status.ts';
 
@@ -339,8 +339,8 @@ export function validatePersistentVolumeClaim(pvc: JsonObject): FieldError[] {
 
 export function validatePersistentVolumeClaimUpdate(newPvc: JsonObject, oldPvc: JsonObject): FieldError[] {
   const errors = validatePersistentVolumeClaim(newPvc);
-  const oldSpec: JsonObject = structuredClone(isObject(oldPvc.spec) ? oldPvc.spec : {});
-  const newSpec: JsonObject = structuredClone(isObject(newPvc.spec) ? newPvc.spec : {});
+  const oldSpec: JsonObject = clone(isObject(oldPvc.spec) ? oldPvc.spec : {});
+  const newSpec: JsonObject = clone(isObject(newPvc.spec) ? newPvc.spec : {});
   // The controller sets volumeName once.
   if (oldSpec.volumeName === undefined || oldSpec.volumeName === '') {
     if (newSpec.volumeName === undefined) delete oldSpec.volumeName;
