@@ -28,6 +28,8 @@ import {
   type WatchEventHandler,
   type WatchHandle,
   waitForBound,
+  waitViewOfClaim,
+  waitViewOfVolume,
 } from './cluster-wait-bound.ts';
 import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
@@ -392,12 +394,7 @@ export class ClusterClient {
   listPersistentVolumeClaims(
     options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {},
   ): Promise<ClusterResult<ObjectList<Served<V1PersistentVolumeClaim>>>> {
-    const { namespace } = options;
-    const path =
-      namespace === undefined
-        ? '/api/v1/persistentvolumeclaims'
-        : `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims`;
-    return this.#listAll(path, selector(options.labelSelector), options.signal);
+    return this.#listAll(claimsPath(options.namespace), selector(options.labelSelector), options.signal);
   }
 
   /**
@@ -515,14 +512,18 @@ export class ClusterClient {
     });
   }
 
-  /** Follows `continue` tokens; restarts (twice at most) if a token expired (410) between pages. */
-  async #listAll<T>(
+  /**
+   * Follows `continue` tokens; restarts (twice at most) if a token expired (410) between pages. `view` maps each
+   * item as its page arrives (so a page's whole objects can go before the next page is read).
+   */
+  async #listAll<T, U = T>(
     path: string,
     query: Record<string, string>,
     signal: AbortSignal | undefined,
-  ): Promise<ClusterResult<ObjectList<T>>> {
+    view?: (item: T) => U,
+  ): Promise<ClusterResult<ObjectList<U>>> {
     for (let restart = 0; ; restart++) {
-      const items: T[] = [];
+      const items: U[] = [];
       let token: string | undefined;
       let resourceVersion = '';
       let expired = false;
@@ -546,7 +547,7 @@ export class ClusterClient {
           }
           return r.result;
         }
-        for (const item of r.result.value.items ?? []) items.push(item);
+        for (const item of r.result.value.items ?? []) items.push(view ? view(item) : (item as unknown as U));
         resourceVersion = r.result.value.metadata?.resourceVersion ?? resourceVersion;
         token = r.result.value.metadata?.continue || undefined;
       } while (token !== undefined);
@@ -556,13 +557,12 @@ export class ClusterClient {
 
   #bindingSource(): BindingSource {
     return {
+      // Only what the wait reads of each object is kept, page by page: a restore's wait lists every claim and
+      // volume (10,000 each), and whole objects would all be held until the last page.
       listClaims: (scope, signal) =>
-        this.listPersistentVolumeClaims({ ...scope, ...(signal === undefined ? {} : { signal }) }),
+        this.#listAll(claimsPath(scope.namespace), selector(scope.labelSelector), signal, waitViewOfClaim),
       listVolumes: (signal, labelSelector) =>
-        this.listPersistentVolumes({
-          ...(signal === undefined ? {} : { signal }),
-          ...(labelSelector === undefined ? {} : { labelSelector }),
-        }),
+        this.#listAll('/api/v1/persistentvolumes', selector(labelSelector), signal, waitViewOfVolume),
       listClaimEvents: (namespace) => this.listClaimEvents(namespace),
       watch: async (path, query, onEvent) => this.#watch(path, query, onEvent),
     };
@@ -651,6 +651,12 @@ function createdBy(o: Served<KubernetesObject>, fieldManager: string, sinceServe
   const createdMs = created === undefined ? Number.NaN : Date.parse(created);
   const managed = o.metadata?.managedFields?.some((f) => f.manager === fieldManager) ?? false;
   return managed && Number.isFinite(createdMs) && createdMs >= sinceServerMs - 2000;
+}
+
+function claimsPath(namespace: string | undefined): string {
+  return namespace === undefined
+    ? '/api/v1/persistentvolumeclaims'
+    : `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims`;
 }
 
 function selector(labelSelector: string | undefined): Record<string, string> {

@@ -117,7 +117,7 @@ export async function waitForBound(
         const key = keyOf(item);
         if (key === undefined || !wanted.has(key)) continue;
         seen.add(key);
-        if (!bound.has(key)) claimObjects.set(key, slimClaim(item));
+        if (!bound.has(key)) claimObjects.set(key, waitViewOfClaim(item));
       }
       for (const key of wanted.keys()) {
         if (seen.has(key)) continue;
@@ -129,7 +129,7 @@ export async function waitForBound(
     upsert(item) {
       const key = keyOf(item);
       if (key === undefined || !wanted.has(key) || bound.has(key)) return;
-      claimObjects.set(key, slimClaim(item));
+      claimObjects.set(key, waitViewOfClaim(item));
       check(key);
     },
     remove(item) {
@@ -142,13 +142,13 @@ export async function waitForBound(
       volumeObjects.clear();
       for (const item of items) {
         const name = item.metadata?.name;
-        if (name !== undefined && volumeWaiters.has(name)) volumeObjects.set(name, slimVolume(item));
+        if (name !== undefined && volumeWaiters.has(name)) volumeObjects.set(name, waitViewOfVolume(item));
       }
       knownScopes.volumesListed = true;
     },
     upsert(item) {
       const name = item.metadata?.name;
-      if (name !== undefined && volumeWaiters.has(name)) volumeObjects.set(name, slimVolume(item));
+      if (name !== undefined && volumeWaiters.has(name)) volumeObjects.set(name, waitViewOfVolume(item));
     },
     remove(item) {
       const name = item.metadata?.name;
@@ -354,9 +354,10 @@ function describeEnd(e: unknown): string {
 
 /**
  * What the wait reads of a claim (whether it is Bound, and `explainUnbound`'s fields): a list or watch event
- * carries the whole object (managedFields included), and 10,000 of them would be kept until the end.
+ * carries the whole object (managedFields included), and 10,000 of them would be kept until the end. The
+ * cluster client's binding source already lists claims and volumes as these views, page by page.
  */
-function slimClaim(pvc: Served<V1PersistentVolumeClaim>): Served<V1PersistentVolumeClaim> {
+export function waitViewOfClaim(pvc: Served<V1PersistentVolumeClaim>): Served<V1PersistentVolumeClaim> {
   const { metadata, spec, status } = pvc;
   return {
     metadata: { namespace: metadata?.namespace, name: metadata?.name, uid: metadata?.uid },
@@ -372,7 +373,7 @@ function slimClaim(pvc: Served<V1PersistentVolumeClaim>): Served<V1PersistentVol
 }
 
 /** What `explainUnbound` reads of a volume. */
-function slimVolume(pv: Served<V1PersistentVolume>): Served<V1PersistentVolume> {
+export function waitViewOfVolume(pv: Served<V1PersistentVolume>): Served<V1PersistentVolume> {
   const { metadata, spec, status } = pv;
   const ref = spec?.claimRef;
   return {
