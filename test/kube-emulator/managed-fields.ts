@@ -123,6 +123,8 @@ function compareAt(
     for (const k of keys) {
       if (path === '' && ignoredTop.has(k)) continue;
       if (path === 'metadata' && ignoredMeta.has(k)) continue;
+      // An unchanged field adds nothing; skipping it spares walking what a write did not touch.
+      if (deepEqual(oldV[k], newV[k])) continue;
       compareAt(oldV[k], newV[k], childPath(path, k), [...prefix, `f:${k}`], c);
     }
     return;
@@ -427,14 +429,23 @@ export function updateOwnership(
 /**
  * fieldsV1 per field set. A manager's set is never changed once built (a new ownership is a new set), and
  * stored objects are never changed in place (writes copy them), so the encoded tree is shared by every
- * version that keeps the set: a write re-encodes only the managers whose fields it changed.
+ * version that keeps the set: a write re-encodes only the managers whose fields it changed. Sets with the
+ * same members (the same manager writing objects of the same shape) share one tree too.
  */
 const fieldsV1Cache = new WeakMap<Set<string>, JsonObject>();
+const fieldsV1ByMembers = new Map<string, JsonObject>();
+const FIELDS_V1_SHARED_MAX = 4096;
 
 function toFieldsV1(members: Set<string>): JsonObject {
   let cached = fieldsV1Cache.get(members);
   if (!cached) {
-    cached = buildFieldsV1(members);
+    const key = [...members].join('\0');
+    cached = fieldsV1ByMembers.get(key);
+    if (!cached) {
+      cached = buildFieldsV1(members);
+      if (fieldsV1ByMembers.size >= FIELDS_V1_SHARED_MAX) fieldsV1ByMembers.clear();
+      fieldsV1ByMembers.set(key, cached);
+    }
     fieldsV1Cache.set(members, cached);
   }
   return cached;
