@@ -260,7 +260,8 @@ function mergeValue(live: Json | undefined, config: Json, path: string): Json {
     }
     return out;
   }
-  return clone(config);
+  // The configuration is the apply's own copy and nothing changes it or the merge in place: share it.
+  return config;
 }
 
 export class ApplyConflicts extends Error {

@@ -124,7 +124,8 @@ function trackFor(def: ResourceDef, subresource: string): (set: Set<string>) => 
   return (set) => {
     const out = new Set<string>();
     for (const m of set) {
-      const top = m.split('\n', 1)[0] ?? '';
+      const nl = m.indexOf('\n');
+      const top = nl < 0 ? m : m.slice(0, nl);
       const isStatus = statusTop.has(top);
       if (subresource === 'status' ? isStatus : !isStatus) out.add(m);
     }

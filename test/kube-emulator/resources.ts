@@ -1,6 +1,6 @@
 // The resources the emulator serves and their strategies (pkg/registry/core/*): defaulting, what a
 // create/update may touch, validation, field selectors, and the server-side printing columns.
-import { clone, isObject, type Json, type JsonObject, objectAt } from './json.ts';
+import { clone, deepEqual, isObject, type Json, type JsonObject, objectAt } from './json.ts';
 import { canonicalQuantity } from './quantity.ts';
 import { quantityMaps } from './schema.ts';
 import type { FieldError } from './status.ts';
@@ -122,18 +122,19 @@ function metaFields(obj: JsonObject): Record<string, string> {
 /** Keeps what a main-resource update may not change: status (and deletion state). */
 function keepStatus(next: JsonObject, old: JsonObject): void {
   if (old.status === undefined) delete next.status;
-  else next.status = clone(old.status);
+  else if (!deepEqual(next.status, old.status)) next.status = clone(old.status);
 }
 
 /** A status update may not change spec or these metadata fields (metav1.ResetObjectMetaForStatus). */
 function keepSpecAndMeta(next: JsonObject, old: JsonObject): void {
+  // `next` is the request's own copy: where it already holds the old value, it keeps it (no copy).
   if (old.spec === undefined) delete next.spec;
-  else next.spec = clone(old.spec);
+  else if (!deepEqual(next.spec, old.spec)) next.spec = clone(old.spec);
   const nm = objectAt(next, 'metadata');
   const om = metadataOf(old);
   for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
     if (om[k] === undefined) delete nm[k];
-    else nm[k] = clone(om[k] as Json);
+    else if (!deepEqual(nm[k], om[k])) nm[k] = clone(om[k] as Json);
   }
 }
 
