@@ -700,6 +700,18 @@ function list(
   return 200;
 }
 
+/**
+ * One event line as bytes, encoded once for every watcher: the fan-out of an event is synchronous, so the
+ * last line is kept and a watcher sending the same version with the same type writes the same buffer.
+ */
+let lastLine: { type: string; entry: Entry; bytes: Buffer } | undefined;
+
+function eventLine(type: string, entry: Entry): Buffer {
+  if (lastLine?.entry !== entry || lastLine.type !== type)
+    lastLine = { type, entry, bytes: Buffer.from(watchLine(type, entry.json)) };
+  return lastLine.bytes;
+}
+
 function watchLine(type: string, json: string): string {
   return `{"type":"${type}","object":${json}}\n`;
 }
@@ -772,7 +784,9 @@ function watchResource(
     else if (now && before) type = 'MODIFIED';
     else if (now) type = 'ADDED';
     else if (before) type = 'DELETED';
-    if (type !== undefined) res.write(watchLine(type, encode(e.entry)));
+    if (type === undefined) return;
+    if (asTable) res.write(watchLine(type, encode(e.entry)));
+    else res.write(eventLine(type, e.entry));
   };
   for (const e of initial) res.write(watchLine('ADDED', encode(e)));
   if (sendInitial) {
