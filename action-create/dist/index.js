@@ -19,7 +19,7 @@ import {
   setFailed,
   setSecret,
   writeOutputs
-} from "./chunks/chunk-LCPEJDGE.js";
+} from "./chunks/chunk-N774CCMV.js";
 import "./chunks/chunk-FHTODOD6.js";
 import "./chunks/chunk-J5WNPNXC.js";
 
@@ -151,8 +151,8 @@ async function run() {
       `${ACTION_NAME}: mode ${inputs.mode} on ${runner.eventName} in ${runner.repository.owner}/${runner.repository.repo}`
     );
     let result;
-    if (inputs.mode === "plan") result = await (await import("./chunks/plan-mode-AUU2LSZT.js")).runPlan(ctx);
-    else result = await (await import("./chunks/apply-mode-GF4Q5IHK.js")).runApply(ctx);
+    if (inputs.mode === "plan") result = await (await import("./chunks/plan-mode-USNSFX4N.js")).runPlan(ctx);
+    else result = await (await import("./chunks/apply-mode-TLJYZI7V.js")).runApply(ctx);
     writeOutputs(result);
     if (result.failure) setFailed(`${ACTION_NAME}: ${result.failure}`);
   } catch (error) {

@@ -35696,6 +35696,18 @@ var systemClusterClock = {
 
 // packages/core/src/cluster-errors.ts
 import { STATUS_CODES } from "node:http";
+
+// packages/core/src/retry-after.ts
+function parseRetryAfter(value, nowMs = Date.now()) {
+  if (value === void 0) return void 0;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const date2 = Date.parse(v);
+  if (Number.isNaN(date2)) return void 0;
+  return Math.max(0, Math.ceil((date2 - nowMs) / 1e3));
+}
+
+// packages/core/src/cluster-errors.ts
 var ClusterError = class extends Error {
   name = "ClusterError";
   failure;
@@ -35782,14 +35794,6 @@ function plainBodyMessage(body) {
   const first = text2.replace(/<[^>]*>/g, " ").split("\n").map((l) => l.trim()).find((l) => l !== "");
   if (first === void 0) return "";
   return first.length > 300 ? `${first.slice(0, 300)}\u2026` : first;
-}
-function parseRetryAfter(value, nowMs = Date.now()) {
-  if (value === void 0) return void 0;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v);
-  const date2 = Date.parse(v);
-  if (Number.isNaN(date2)) return void 0;
-  return Math.max(0, Math.ceil((date2 - nowMs) / 1e3));
 }
 var refusedCodes = /* @__PURE__ */ new Set([
   "ECONNREFUSED",
@@ -51160,8 +51164,8 @@ function retryDelayMs(error3, method, url, attempt) {
   const retryAfter = headerOf(error3, "retry-after");
   const remaining = headerOf(error3, "x-ratelimit-remaining");
   if ((status === 403 || status === 429) && retryAfter !== void 0) {
-    const seconds2 = Number(retryAfter);
-    return Number.isFinite(seconds2) ? Math.max(seconds2, 1) * 1e3 : 6e4;
+    const seconds2 = parseRetryAfter(retryAfter);
+    return seconds2 === void 0 ? 6e4 : Math.max(seconds2, 1) * 1e3;
   }
   if ((status === 403 || status === 429) && remaining === "0") {
     const reset = Number(headerOf(error3, "x-ratelimit-reset"));

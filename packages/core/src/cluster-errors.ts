@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { parseRetryAfter } from './retry-after.ts';
 
 /**
  * A failed cluster call, as data: the server's `Status` (code, reason, message, causes) when it answered,
@@ -143,19 +144,6 @@ function plainBodyMessage(body: unknown): string {
     .find((l) => l !== '');
   if (first === undefined) return '';
   return first.length > 300 ? `${first.slice(0, 300)}…` : first;
-}
-
-/**
- * `Retry-After` is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); returns seconds, or undefined
- * when absent or unreadable.
- */
-export function parseRetryAfter(value: string | undefined, nowMs: number = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v);
-  const date = Date.parse(v);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - nowMs) / 1000));
 }
 
 /** Network-level error codes (Node's and undici's), grouped by what they mean for a retry. */

@@ -7,6 +7,7 @@
 import { Octokit } from '@octokit/rest';
 import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
+import { parseRetryAfter } from './retry-after.ts';
 
 /** An authenticated Octokit instance (the type every `github-*` function takes). */
 export type GitHubClient = Octokit;
@@ -131,8 +132,8 @@ export function retryDelayMs(
   const retryAfter = headerOf(error, 'retry-after');
   const remaining = headerOf(error, 'x-ratelimit-remaining');
   if ((status === 403 || status === 429) && retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    return Number.isFinite(seconds) ? Math.max(seconds, 1) * 1000 : 60_000;
+    const seconds = parseRetryAfter(retryAfter);
+    return seconds === undefined ? 60_000 : Math.max(seconds, 1) * 1000;
   }
   if ((status === 403 || status === 429) && remaining === '0') {
     const reset = Number(headerOf(error, 'x-ratelimit-reset'));

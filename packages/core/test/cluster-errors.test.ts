@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { describeApiError, formatClusterFailure, parseRetryAfter } from '../src/cluster-errors.ts';
+import { describeApiError, formatClusterFailure } from '../src/cluster-errors.ts';
 
 const invalidPv = {
   kind: 'Status',
@@ -116,16 +116,5 @@ describe('describeApiError', () => {
     expect(
       formatClusterFailure({ ok: false, status: 0, reason: 'Timeout', message: 'no answer', attempts: 3 }),
     ).toBe('Timeout: no answer (after 3 attempts)');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads delay-seconds and HTTP dates', () => {
-    expect(parseRetryAfter('120')).toBe(120);
-    expect(
-      parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:30 GMT')),
-    ).toBe(30);
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(parseRetryAfter(undefined)).toBeUndefined();
   });
 });

@@ -83,6 +83,13 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(error, method, url, attempt)).toBe(expected);
   });
 
+  it('reads a retry-after given as an HTTP date, as the Kubernetes client does', () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 20_000).toUTCString();
+    const wait = retryDelayMs(httpError(429, { 'retry-after': at }), 'GET', '/x', 0);
+    expect(wait).toBeGreaterThanOrEqual(15_000);
+    expect(wait).toBeLessThanOrEqual(21_000);
+  });
+
   it('waits for the primary rate limit reset', () => {
     const reset = String(Math.floor(now / 1000) + 30);
     const wait = retryDelayMs(
