@@ -191,10 +191,20 @@ async function applyModeAndOwner(path: string, mode: number, uid?: number, gid?:
     await chown(path, wantUid, wantGid);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    const who = `Cannot give ${path} the owner ${wantUid}:${wantGid} (running as ${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'})`;
     if (code === 'EPERM' || code === 'EACCES') {
       throw new UserError(
-        `Cannot give ${path} the owner ${wantUid}:${wantGid} (running as ${process.getuid?.() ?? '?'}:${process.getgid?.() ?? '?'}): ` +
-          'changing the owner needs root. Run as root, or configure uid/gid to the user that runs efs-dr.',
+        `${who}: changing the owner needs root. Run as root, or configure uid/gid to the user that runs efs-dr.`,
+        { cause: error },
+      );
+    }
+    // EINVAL: the kernel cannot represent that uid/gid in this process's user namespace, e.g. a rootless
+    // container runner whose namespace maps only a range of ids.
+    if (code === 'EINVAL') {
+      throw new UserError(
+        `${who}: that uid/gid does not exist in this process's user namespace (a rootless container?). ` +
+          'Run efs-dr where the owner can be set (a root runner on the host, or a container that maps that id), ' +
+          'or configure uid/gid to an id this runner has.',
         { cause: error },
       );
     }

@@ -197,28 +197,55 @@ describe('ensureVolumeDirectory', () => {
     expect(await listTree(mount)).toEqual([]);
   });
 
-  it('gives a clear error when the owner cannot be changed (not root)', async () => {
-    // Run the same call as an unprivileged user in a child process: chown to another uid must fail.
+  // Both tests run the real call in a child process that cannot change owners, so chown fails with the
+  // kernel's own error. The module is bundled into the world-readable scratch directory, and the child runs
+  // node through /proc/self/exe, so neither depends on where this checkout or Node is installed (CI keeps
+  // Node under a mode-0700 home directory that user nobody cannot traverse).
+  async function runUnprivileged(how: 'as nobody' | 'in a user namespace'): Promise<string> {
     const { spawnSync } = await import('node:child_process');
+    const { build } = await import('esbuild');
+    const bundle = join(base, 'efs-directory.mjs');
+    await build({
+      entryPoints: [join(import.meta.dirname, '../src/efs-directory.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
     await chmod(base, 0o777);
     await chmod(mount, 0o777);
     const script = `
-      import { ensureVolumeDirectory } from ${JSON.stringify(join(import.meta.dirname, '../src/efs-directory.ts'))};
-      import { silentLogger } from ${JSON.stringify(join(import.meta.dirname, '../src/logger.ts'))};
+      const { ensureVolumeDirectory } = await import(${JSON.stringify(bundle)});
+      const logger = { debug() {}, info() {}, warning() {}, error() {}, group: (_n, fn) => fn() };
       try {
-        await ensureVolumeDirectory({ mountPath: ${JSON.stringify(mount)}, efsPath: '/v/x', uid: 0, gid: 0, logger: silentLogger });
+        await ensureVolumeDirectory({ mountPath: ${JSON.stringify(mount)}, efsPath: '/v/x', uid: 0, gid: 0, logger });
         console.log('no error');
       } catch (e) { console.log(e.name + ': ' + e.message); }
     `;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      uid: 65534,
-      gid: 65534,
-      encoding: 'utf8',
-      cwd: '/',
-    });
-    expect(run.stdout).toContain('UserError: Cannot give');
-    expect(run.stdout).toContain('the owner 0:0 (running as 65534:65534)');
-    expect(run.stdout).toContain('Run as root, or configure uid/gid');
+    const node = ['/proc/self/exe', '--input-type=module', '-e', script];
+    const run =
+      how === 'as nobody'
+        ? spawnSync(node[0] as string, node.slice(1), { uid: 65534, gid: 65534, encoding: 'utf8', cwd: '/' })
+        : spawnSync('unshare', ['--user', process.execPath, ...node.slice(1)], { encoding: 'utf8', cwd: '/' });
+    expect(run.error, String(run.error)).toBeUndefined();
+    expect(run.stderr).toBe('');
+    return run.stdout;
+  }
+
+  it('gives a clear error when the owner cannot be changed (not root)', async () => {
+    const stdout = await runUnprivileged('as nobody');
+    expect(stdout).toContain('UserError: Cannot give');
+    expect(stdout).toContain('the owner 0:0 (running as 65534:65534)');
+    expect(stdout).toContain('Run as root, or configure uid/gid');
+  });
+
+  it('gives a clear error when the owner does not exist in a rootless container user namespace', async () => {
+    // A fresh user namespace maps no ids, as a rootless runner maps none outside its range: chown is EINVAL.
+    const stdout = await runUnprivileged('in a user namespace');
+    expect(stdout).toContain('UserError: Cannot give');
+    expect(stdout).toContain("does not exist in this process's user namespace");
+    expect(stdout).toContain('configure uid/gid');
   });
 });
 
