@@ -148,7 +148,8 @@ export async function runApply(ctx: ActionContext): Promise<ModeResult> {
   const modeResult: ModeResult = {
     volumes,
     created: result.counts.created,
-    unchanged: result.counts.unchanged + result.counts.updated,
+    updated: result.counts.updated,
+    unchanged: result.counts.unchanged,
     failed: result.counts.failed + failedRequests.size,
     commitSha: commitSha ?? '',
   };
@@ -482,7 +483,7 @@ function volumeResult(v: AppliedVolume): VolumeResult {
 }
 
 function emptyResult(): ModeResult {
-  return { volumes: [], created: 0, unchanged: 0, failed: 0, commitSha: '' };
+  return { volumes: [], created: 0, updated: 0, unchanged: 0, failed: 0, commitSha: '' };
 }
 
 function stripPrefix(prefix: string, path: string): string {

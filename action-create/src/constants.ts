@@ -25,6 +25,7 @@ export const Inputs = {
 export const Outputs = {
   Volumes: 'volumes',
   Created: 'created',
+  Updated: 'updated',
   Unchanged: 'unchanged',
   Failed: 'failed',
   CommitSha: 'commit-sha',

@@ -133,7 +133,8 @@ export async function runPlan(ctx: ActionContext): Promise<ModeResult> {
   const result: ModeResult = {
     volumes: scoped.entries.map(volumeResult),
     created: count('create'),
-    unchanged: count('unchanged', 'labels-changed'),
+    updated: count('labels-changed'),
+    unchanged: count('unchanged'),
     failed,
     commitSha: '',
   };

@@ -22,6 +22,7 @@ export interface VolumeResult {
 export interface ModeResult {
   volumes: VolumeResult[];
   created: number;
+  updated: number;
   unchanged: number;
   failed: number;
   commitSha: string;
@@ -32,6 +33,7 @@ export interface ModeResult {
 export function writeOutputs(result: ModeResult): void {
   core.setOutput(Outputs.Volumes, JSON.stringify(result.volumes));
   core.setOutput(Outputs.Created, String(result.created));
+  core.setOutput(Outputs.Updated, String(result.updated));
   core.setOutput(Outputs.Unchanged, String(result.unchanged));
   core.setOutput(Outputs.Failed, String(result.failed));
   core.setOutput(Outputs.CommitSha, result.commitSha);

@@ -142,7 +142,7 @@ describe('apply on the merge of the three sample apps', () => {
   it('succeeds and reports three created volumes and the commit', async () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({ created: '3', unchanged: '0', failed: '0' });
+    expect(run.outputs).toMatchObject({ created: '3', updated: '0', unchanged: '0', failed: '0' });
     expect(run.outputs['commit-sha']).toBe(await emu.branchSha('main'));
     const volumes = JSON.parse(run.outputs.volumes ?? '[]') as Array<Record<string, unknown>>;
     expect(volumes.map((v) => [v.pvName, v.outcome, v.size])).toEqual(
@@ -232,7 +232,13 @@ describe('apply on the merge of the three sample apps', () => {
     const comment = emu.comments(merged.pr).find((c) => c.body.startsWith(APPLY_MARKER));
     const again = await apply(merged.event);
     expect(again.exitCode).toBe(0);
-    expect(again.outputs).toMatchObject({ created: '0', unchanged: '3', failed: '0', 'commit-sha': '' });
+    expect(again.outputs).toMatchObject({
+      created: '0',
+      updated: '0',
+      unchanged: '3',
+      failed: '0',
+      'commit-sha': '',
+    });
     expect(again.stdout).toContain('Nothing to do: every volume is in place and its manifest is committed.');
     expect(await emu.branchSha('main')).toBe(head);
     const comments = emu.comments(merged.pr).filter((c) => c.body.startsWith(APPLY_MARKER));
@@ -241,6 +247,28 @@ describe('apply on the merge of the three sample apps', () => {
     const rows = await readVolumesReport(volumesReportPath(efsRoot, '/k8s-static-volumes'));
     expect(rows).toHaveLength(3);
     expectNoSecrets(again, [merged.pr]);
+  });
+});
+
+describe('apply of a label change to a provisioned volume', () => {
+  it('counts it as updated and the others as unchanged, and relabels the PV and the claim', async () => {
+    const relabelled = (samples['requests/sales/warehouse.yaml'] ?? '').replace(
+      'accessMode: ReadWriteMany',
+      'accessMode: ReadWriteMany\n  labels: {team: logistics}',
+    );
+    expect(relabelled).toContain('team: logistics');
+    const merged = await mergeRequests('relabel-warehouse', { 'requests/sales/warehouse.yaml': relabelled });
+    const run = await apply(merged.event);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ created: '0', updated: '1', failed: '0' });
+    const updated = JSON.parse(run.outputs.volumes ?? '[]').filter(
+      (v: { outcome: string }) => v.outcome === 'updated',
+    );
+    expect(updated.map((v: { pvName: string }) => v.pvName)).toEqual([VOLUMES[2]?.pv]);
+    const claim = kube.object('persistentvolumeclaims', 'warehouse-store', 'warehouse-dev') as {
+      metadata: { labels?: Record<string, string> };
+    };
+    expect(claim.metadata.labels?.team).toBe('logistics');
   });
 });
 

@@ -120,7 +120,13 @@ describe('plan on a pull request adding the three sample apps', () => {
   it('passes and reports three volumes to create in the outputs', () => {
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);
-    expect(first.outputs).toMatchObject({ created: '3', unchanged: '0', failed: '0', 'commit-sha': '' });
+    expect(first.outputs).toMatchObject({
+      created: '3',
+      updated: '0',
+      unchanged: '0',
+      failed: '0',
+      'commit-sha': '',
+    });
     const volumes = JSON.parse(first.outputs.volumes ?? '[]') as Array<Record<string, unknown>>;
     expect(volumes.map((v) => [v.pvName, v.outcome, v.size])).toEqual([
       ['sales.point-of-sale.point-of-sale.point-of-sale', 'create', '100Gi'],
@@ -383,10 +389,38 @@ describe('plan edge cases', () => {
     emu.requests.length = 0;
     const run = await plan(pr);
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({ created: '0', unchanged: '0', failed: '0', volumes: '[]' });
+    expect(run.outputs).toMatchObject({
+      created: '0',
+      updated: '0',
+      unchanged: '0',
+      failed: '0',
+      volumes: '[]',
+    });
     expect(emu.comments(pr)).toEqual([]);
     expect(run.summary).toContain('No volume request changed.');
     expect(githubWrites(emu)).toEqual([]);
+  });
+
+  it('counts a label change of a provisioned volume as updated, and passes', async () => {
+    // main holds the three sample requests (committed by the base-branch plan above).
+    await emu.createBranch('relabel', (await emu.branchSha('main')) ?? mainSha);
+    await emu.commit({
+      branch: 'relabel',
+      files: {
+        'requests/sales/shipping.yaml': (samples['requests/sales/shipping.yaml'] ?? '').replace(
+          'accessMode: ReadWriteMany',
+          'accessMode: ReadWriteMany\n  labels: {team: logistics}',
+        ),
+      },
+    });
+    const pr = (await emu.createPullRequest({ head: 'relabel', title: 'Relabel' })).number;
+    const run = await plan(pr);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ created: '0', updated: '1', unchanged: '0', failed: '0' });
+    const volumes = JSON.parse(run.outputs.volumes ?? '[]') as Array<Record<string, unknown>>;
+    expect(volumes.map((v) => [v.file, v.outcome])).toEqual([
+      ['requests/sales/shipping.yaml', 'labels-changed'],
+    ]);
   });
 
   it('says which permission is missing when GitHub refuses to list the files', async () => {
