@@ -29,18 +29,28 @@ describe('cluster client against the emulator', () => {
   });
 
   it('ensureNamespace creates once, then finds it; concurrent callers share one round trip', async () => {
+    const creates = () =>
+      writes('/api/v1/namespaces').filter((r) => r.path === '/api/v1/namespaces' && r.name === '');
+    const since = kube.requests.length;
     const results = await Promise.all(Array.from({ length: 5 }, () => client.ensureNamespace('ensure-me')));
     expect(results.every((r) => r.ok && r.value.created)).toBe(true);
-    expect(writes('/api/v1/namespaces').filter((r) => r.path === '/api/v1/namespaces')).toHaveLength(1);
+    expect(creates().map((r) => r.status)).toEqual([201]);
+    expect(kube.requests.slice(since)).toHaveLength(1); // one create, no read first
     expect(kube.object('namespaces', 'ensure-me')).toBeDefined();
+    const resourceVersion = () =>
+      (kube.object('namespaces', 'ensure-me')?.metadata as { resourceVersion?: string } | undefined)
+        ?.resourceVersion;
+    const createdVersion = resourceVersion();
 
+    // a new client finds it there: its create is answered AlreadyExists and nothing changes
     const other = await connectCluster({ kubeconfig: kube.kubeconfig });
     try {
       expect(await other.ensureNamespace('ensure-me')).toEqual({ ok: true, value: { created: false } });
     } finally {
       await other.close();
     }
-    expect(writes('/api/v1/namespaces').filter((r) => r.path === '/api/v1/namespaces')).toHaveLength(1);
+    expect(creates().map((r) => r.status)).toEqual([201, 409]);
+    expect(resourceVersion()).toBe(createdVersion);
   });
 
   it('ensureNamespace reports an invalid name with the server message', async () => {
@@ -103,6 +113,20 @@ describe('cluster client against the emulator', () => {
     );
     expect(formatClusterFailure(r)).not.toContain('[object Object]');
     expect(r.attempts).toBe(1);
+  });
+
+  it('applyObject with returnObject: false answers only success, or the server Status of a failure', async () => {
+    const { pv } = volumePair('status-only');
+    const since = kube.requests.length;
+    expect(await client.applyObject(pv, { returnObject: false })).toEqual({ ok: true, value: undefined });
+    expect(kube.requests.slice(since).map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 201']);
+    expect(kube.object('persistentvolumes', pv.metadata?.name ?? '')).toBeDefined();
+    const moved = volumePair('status-only', {
+      server: 'fs-0f9e8d7c6b5a40312.efs.us-west-2.amazonaws.com',
+    }).pv;
+    const r = await client.applyObject(moved, { returnObject: false, force: true });
+    expect(r).toMatchObject({ ok: false, status: 422, reason: 'Invalid' });
+    expect(r.ok === false && r.message).toContain('immutable');
   });
 
   it('dry-run apply validates without storing', async () => {

@@ -1,5 +1,7 @@
-// The cluster client's HTTP path against a bare HTTPS server: connections are kept alive and reused, and
-// the kubeconfig's credentials (token, basic auth, exec plugin) reach the server.
+// The cluster client's HTTP path against a bare HTTPS server: connections are kept alive and reused, the
+// kubeconfig's credentials (token, basic auth, exec plugin, its refresh) reach the server, the timeout of a
+// request covers its body, a caller's abort stops a request, and namespaces are ensured with a create that
+// falls back to a read when creating is forbidden.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,8 +17,14 @@ let server: Server;
 let caData: string;
 let url: string;
 let tlsConnections = 0;
-const seen: { authorization: string | undefined; userAgent: string | undefined; url: string | undefined }[] =
-  [];
+const seen: {
+  method: string | undefined;
+  authorization: string | undefined;
+  userAgent: string | undefined;
+  url: string | undefined;
+}[] = [];
+/** Requests whose connection the client closed before the answer was complete. */
+const abandoned: string[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'efs-dr-transport-'));
 
 beforeAll(async () => {
@@ -26,23 +34,40 @@ beforeAll(async () => {
     { cert: tls.cert, key: tls.key, keepAliveTimeout: 30_000 },
     (req: IncomingMessage, res: ServerResponse) => {
       seen.push({
+        method: req.method,
         authorization: req.headers.authorization,
         userAgent: req.headers['user-agent'],
         url: req.url,
       });
-      setTimeout(() => {
-        res.writeHead(404, { 'content-type': 'application/json' });
+      res.on('close', () => {
+        if (!res.writableFinished) abandoned.push(req.url ?? '');
+      });
+      const status = (code: number, reason: string, message: string) => {
+        res.writeHead(code, { 'content-type': 'application/json' });
         res.end(
-          JSON.stringify({
-            kind: 'Status',
-            apiVersion: 'v1',
-            status: 'Failure',
-            reason: 'NotFound',
-            code: 404,
-            message: 'not found',
-          }),
+          JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message }),
         );
-      }, 2);
+      };
+      const url = req.url ?? '';
+      // never answers
+      if (url.includes('/stall-headers')) return;
+      // answers the headers and the start of the body, then nothing more
+      if (url.includes('/stall-body')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"kind":"PersistentVolume",');
+        return;
+      }
+      // a user who may read namespaces but not create them
+      if (req.method === 'POST' && url.startsWith('/api/v1/namespaces?')) {
+        status(403, 'Forbidden', 'namespaces is forbidden: User "u" cannot create resource "namespaces"');
+        return;
+      }
+      if (req.method === 'GET' && url === '/api/v1/namespaces/already-there') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'already-there' } }));
+        return;
+      }
+      setTimeout(() => status(404, 'NotFound', 'not found'), 2);
     },
   );
   server.on('secureConnection', () => tlsConnections++);
@@ -132,4 +157,118 @@ describe('cluster transport', () => {
       await client.close();
     }
   });
+
+  it('asks the exec plugin again once its token has expired (headers are not cached for rotating credentials)', async () => {
+    const plugin = path.join(dir, 'rotating-plugin.mjs');
+    const counter = path.join(dir, 'rotating-count');
+    writeFileSync(counter, '0');
+    writeFileSync(
+      plugin,
+      `import { readFileSync, writeFileSync } from 'node:fs';
+const n = Number(readFileSync(${JSON.stringify(counter)}, 'utf8')) + 1;
+writeFileSync(${JSON.stringify(counter)}, String(n));
+process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'token-' + n, expirationTimestamp: new Date(Date.now() + 1000).toISOString() } }));
+`,
+    );
+    const user = `    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ${process.execPath}
+      args: ['${plugin}']
+      interactiveMode: Never`;
+    const client = await connectCluster({ kubeconfig: kubeconfig(user) });
+    try {
+      const since = seen.length;
+      await client.getPersistentVolume('rotating-1');
+      const first = seen[seen.length - 1]?.authorization;
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await client.getPersistentVolume('rotating-2');
+      const tokens = seen.slice(since).map((r) => r.authorization);
+      expect(tokens).toHaveLength(2);
+      expect(first).toMatch(/^Bearer token-\d+$/);
+      expect(tokens[1]).toMatch(/^Bearer token-\d+$/);
+      expect(tokens[1]).not.toBe(first);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('times out a request whose body stops coming after the headers, and one that gets no answer', async () => {
+    const client = await connectCluster({
+      kubeconfig: kubeconfig('    token: t'),
+      requestTimeoutMs: 300,
+      retry: { attempts: 1 },
+    });
+    try {
+      const body = await client.getPersistentVolume('stall-body');
+      expect(body).toMatchObject({ ok: false, status: 0, reason: 'Timeout' });
+      const headers = await client.getPersistentVolume('stall-headers');
+      expect(headers).toMatchObject({ ok: false, status: 0, reason: 'Timeout' });
+      expect(client.stats().noAnswer).toBe(2);
+      await waitFor(() => abandoned.some((u) => u.includes('stall-body')));
+      await waitFor(() => abandoned.some((u) => u.includes('stall-headers')));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('stops a request when the caller aborts: the call ends Aborted and the server sees the request dropped', async () => {
+    const client = await connectCluster({ kubeconfig: kubeconfig('    token: t') });
+    try {
+      const controller = new AbortController();
+      const since = seen.length;
+      const listing = client.listClaimEvents('stall-headers', { signal: controller.signal });
+      await waitFor(() => seen.slice(since).some((r) => r.url?.includes('/namespaces/stall-headers/events')));
+      controller.abort();
+      expect(await listing).toMatchObject({ ok: false, reason: 'Aborted' });
+      await waitFor(() => abandoned.some((u) => u.includes('/namespaces/stall-headers/events')));
+      // already aborted: nothing is sent
+      const before = seen.length;
+      const again = await client.listPersistentVolumes({ signal: controller.signal });
+      expect(again).toMatchObject({ ok: false, reason: 'Aborted' });
+      expect(seen.length).toBe(before);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("clears each request's timer once its answer is read (no timer per request left for the timeout)", async () => {
+    const client = await connectCluster({ kubeconfig: kubeconfig('    token: t'), requestTimeoutMs: 60_000 });
+    try {
+      await client.getPersistentVolume('warm-up');
+      const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      const before = timers();
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => client.getPersistentVolume(`timer-${i}`)),
+      );
+      expect(results.every((r) => r.ok && r.value === undefined)).toBe(true);
+      // AbortSignal.timeout(60 s) per request would leave 100 live timers here
+      expect(timers() - before).toBeLessThan(5);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('ensures a namespace with a create; when creating is forbidden, an existing namespace is fine', async () => {
+    const client = await connectCluster({ kubeconfig: kubeconfig('    token: t') });
+    try {
+      const since = seen.length;
+      expect(await client.ensureNamespace('already-there')).toEqual({ ok: true, value: { created: false } });
+      expect(seen.slice(since).map((r) => `${r.method} ${r.url}`)).toEqual([
+        'POST /api/v1/namespaces?fieldManager=efs-dr',
+        'GET /api/v1/namespaces/already-there',
+      ]);
+      const missing = await client.ensureNamespace('not-there');
+      expect(missing).toMatchObject({ ok: false, status: 403, reason: 'Forbidden' });
+    } finally {
+      await client.close();
+    }
+  });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

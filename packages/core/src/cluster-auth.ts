@@ -1,19 +1,30 @@
 import type { RequestOptions } from 'node:https';
-import type { KubeConfig, RequestContext, SecurityAuthentication } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** The headers of each request: a shared object per content type while the credentials cannot change. */
+export interface RequestHeaders {
+  forRequest(
+    contentType: string | undefined,
+  ): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
+}
 
 /**
  * Request headers from a kubeconfig's user (bearer token, basic auth, exec/OIDC/token-file providers,
- * impersonation), computed by client-node itself. `KubeConfig.applySecurityAuthentication` also builds a
- * new undici Agent and re-decodes the certificates on every call (~25 µs and garbage per request); the
- * transport already holds the connection pool, so only the headers are needed here. A static token or
- * password gives the same headers every time and is computed once; provider-based users (exec, OIDC,
- * token file), whose tokens rotate, are asked on every request (the providers cache tokens themselves).
+ * impersonation), computed by client-node itself, plus the client's own (`base`: Accept, User-Agent).
+ * `KubeConfig.applySecurityAuthentication` also builds a new undici Agent and re-decodes the certificates on
+ * every call (~25 µs and garbage per request); the transport already holds the connection pool, so only the
+ * headers are needed here. A static token or password gives the same headers every time: they are computed
+ * once (here, so a problem shows when connecting) and each request gets the same object. Provider-based
+ * users (exec, OIDC, token file), whose tokens rotate, are asked on every request (the providers cache
+ * tokens themselves and refresh them when they expire).
  */
-export function kubeconfigHeaders(kubeConfig: KubeConfig): SecurityAuthentication {
+export async function kubeconfigHeaders(
+  kubeConfig: KubeConfig,
+  base: Readonly<Record<string, string>>,
+): Promise<RequestHeaders> {
   const user = kubeConfig.getCurrentUser();
   const rotating = user?.exec !== undefined || user?.authProvider !== undefined;
-  let fixed: Promise<Record<string, string>> | undefined;
-  const headers = async (): Promise<Record<string, string>> => {
+  const credentials = async (): Promise<Record<string, string>> => {
     const options: RequestOptions = {};
     await kubeConfig.applyToHTTPSOptions(options);
     const out: Record<string, string> = {};
@@ -24,12 +35,23 @@ export function kubeconfigHeaders(kubeConfig: KubeConfig): SecurityAuthenticatio
       out.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
     return out;
   };
+  const compose = (auth: Record<string, string>, contentType: string | undefined) =>
+    Object.freeze(
+      contentType === undefined ? { ...base, ...auth } : { ...base, ...auth, 'Content-Type': contentType },
+    );
+  if (rotating) {
+    return { forRequest: async (contentType) => compose(await credentials(), contentType) };
+  }
+  const fixed = await credentials();
+  const byContentType = new Map<string | undefined, Readonly<Record<string, string>>>();
   return {
-    getName: () => 'kubeconfig headers',
-    async applySecurityAuthentication(context: RequestContext) {
-      if (!rotating) fixed ??= headers();
-      const h = rotating ? await headers() : await (fixed as Promise<Record<string, string>>);
-      for (const [name, value] of Object.entries(h)) context.setHeaderParam(name, value);
+    forRequest(contentType) {
+      let headers = byContentType.get(contentType);
+      if (headers === undefined) {
+        headers = compose(fixed, contentType);
+        byContentType.set(contentType, headers);
+      }
+      return headers;
     },
   };
 }

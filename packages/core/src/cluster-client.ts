@@ -2,12 +2,11 @@ import type {
   CoreV1Event,
   KubeConfig,
   KubernetesObject,
-  SecurityAuthentication,
   V1Namespace,
   V1PersistentVolume,
   V1PersistentVolumeClaim,
 } from '@kubernetes/client-node';
-import { kubeconfigHeaders } from './cluster-auth.ts';
+import { kubeconfigHeaders, type RequestHeaders } from './cluster-auth.ts';
 import { type ClusterClock, systemClusterClock } from './cluster-clock.ts';
 import {
   ClusterError,
@@ -19,7 +18,12 @@ import {
 import { type KubeconfigSource, loadKubeconfig } from './cluster-kubeconfig.ts';
 import { createRateLimiter } from './cluster-rate-limiter.ts';
 import { defaultRetryPolicy, type RetriedCall, type RetryPolicy, withRetry } from './cluster-retry.ts';
-import { createTransport, type Dispatcher, type Transport } from './cluster-transport.ts';
+import {
+  createTransport,
+  type Dispatcher,
+  type Transport,
+  type TransportRequest,
+} from './cluster-transport.ts';
 import {
   type BindingSource,
   type BindState,
@@ -83,6 +87,11 @@ export interface ApplyOptions {
   force?: boolean;
   /** Ask the server to validate and answer without persisting (`dryRun=All`). */
   dryRun?: boolean;
+  /**
+   * `false`: the caller needs only to know that the apply succeeded; the server's object (~3 KB with its
+   * managed fields) is read off the wire but not decoded, and the result's value is `undefined`.
+   */
+  returnObject?: boolean;
 }
 
 export type CreateOutcome<T> =
@@ -124,6 +133,9 @@ const coreKinds: Record<string, { plural: string; namespaced: boolean }> = {
   PersistentVolumeClaim: { plural: 'persistentvolumeclaims', namespaced: true },
 };
 
+/** Sent with every request, before the credentials. */
+const baseHeaders: Readonly<Record<string, string>> = { Accept: 'application/json', 'User-Agent': 'efs-dr' };
+
 /**
  * Loads the kubeconfig and returns a client for everything efs-dr does on a cluster. Kubeconfig problems are
  * `UserError`s naming the file; nothing is sent to the server yet (see `ClusterClient.serverVersion`).
@@ -145,8 +157,18 @@ export async function connectCluster(options: ConnectClusterOptions): Promise<Cl
       },
     );
   }
+  let headers: RequestHeaders;
+  try {
+    headers = await kubeconfigHeaders(loaded.kubeConfig, baseHeaders);
+  } catch (e) {
+    throw new UserError(
+      `${loaded.name}: cannot set up credentials for context "${loaded.context}": ${errorMessage(e)}`,
+      { cause: e },
+    );
+  }
   return new ClusterClient(k8s, loaded.kubeConfig, probe.getDispatcher(), {
     ...options,
+    headers,
     server: loaded.server,
     context: loaded.context,
     defaultNamespace: loaded.kubeConfig.getContextObject(loaded.context)?.namespace || 'default',
@@ -173,7 +195,7 @@ export class ClusterClient {
   readonly context: string;
   readonly #k8s: ClientNode;
   readonly #kubeConfig: KubeConfig;
-  readonly #auth: SecurityAuthentication;
+  readonly #headers: RequestHeaders;
   readonly #transport: Transport;
   readonly #policy: RetryPolicy;
   readonly #clock: ClusterClock;
@@ -190,11 +212,16 @@ export class ClusterClient {
     k8s: ClientNode,
     kubeConfig: KubeConfig,
     dispatcher: Dispatcher | undefined,
-    options: ConnectClusterOptions & { server: string; context: string; defaultNamespace: string },
+    options: ConnectClusterOptions & {
+      headers: RequestHeaders;
+      server: string;
+      context: string;
+      defaultNamespace: string;
+    },
   ) {
     this.#k8s = k8s;
     this.#kubeConfig = kubeConfig;
-    this.#auth = kubeconfigHeaders(kubeConfig);
+    this.#headers = options.headers;
     this.server = options.server;
     this.context = options.context;
     this.#defaultNamespace = options.defaultNamespace;
@@ -204,6 +231,7 @@ export class ClusterClient {
     this.#watchTimeoutSeconds = options.watchTimeoutSeconds ?? 300;
     const qps = options.qps ?? 200;
     this.#transport = createTransport(k8s, {
+      server: options.server,
       dispatcher,
       concurrency: options.concurrency ?? 64,
       limiter: createRateLimiter({ qps, burst: options.burst ?? qps, clock: this.#clock }),
@@ -219,14 +247,16 @@ export class ClusterClient {
   /** `GET /version`: proves the server answers and the credentials are accepted. */
   async serverVersion(): Promise<ClusterResult<string>> {
     const r = await this.#retrying('GET /version', () =>
-      this.#request<{ gitVersion?: string }>('GET', '/version'),
+      this.#request<{ gitVersion?: string }>('GET', { path: '/version' }),
     );
     return r.result.ok ? { ok: true, value: r.result.value.gitVersion ?? '' } : r.result;
   }
 
   /**
-   * Creates the namespace unless it exists (get, then create; a concurrent creator's AlreadyExists is fine).
-   * Concurrent calls for one namespace share one round trip; a success is remembered for the client's life.
+   * Creates the namespace unless it exists: a create, where AlreadyExists means it was there (one round trip
+   * whether it exists or not). A user who may not create namespaces (403) but may read them gets the read:
+   * an existing namespace is all that was asked for. Concurrent calls for one namespace share one round
+   * trip; a success is remembered for the client's life.
    */
   ensureNamespace(
     name: string,
@@ -248,16 +278,17 @@ export class ClusterClient {
     name: string,
     options: { labels?: Record<string, string>; dryRun?: boolean },
   ): Promise<ClusterResult<{ created: boolean }>> {
-    const ref = { apiVersion: 'v1', kind: 'Namespace', name };
-    const existing = await this.getObject<V1Namespace>(ref);
-    if (!existing.ok) return existing;
-    if (existing.value !== undefined) return { ok: true, value: { created: false } };
     const body: V1Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
     if (options.labels !== undefined && body.metadata) body.metadata.labels = options.labels;
     const created = await this.createObject(body, options.dryRun ? { dryRun: true } : {});
-    if (!created.ok) return created;
-    // Someone else (or our own earlier try whose answer was lost) created it meanwhile: it exists, as asked.
-    return { ok: true, value: { created: created.value.outcome === 'created' } };
+    // AlreadyExists: there before us, or made by someone else meanwhile; `created` also when it was our own
+    // earlier try whose answer was lost (see createObject).
+    if (created.ok) return { ok: true, value: { created: created.value.outcome === 'created' } };
+    if (created.status === 403) {
+      const existing = await this.getObject<V1Namespace>({ apiVersion: 'v1', kind: 'Namespace', name });
+      if (existing.ok && existing.value !== undefined) return { ok: true, value: { created: false } };
+    }
+    return created;
   }
 
   /** The PersistentVolume, or `undefined` when there is none. */
@@ -282,28 +313,45 @@ export class ClusterClient {
   async getObject<T extends KubernetesObject>(ref: ObjectRef): Promise<ClusterResult<Served<T> | undefined>> {
     const path = this.#objectPath(ref, true);
     if (typeof path !== 'string') return path;
-    const r = await this.#retrying(`get ${describeRef(ref)}`, () => this.#request<Served<T>>('GET', path));
+    const r = await this.#retrying(`get ${describeRef(ref)}`, () =>
+      this.#request<Served<T>>('GET', { path }),
+    );
     if (!r.result.ok && r.result.status === 404) return { ok: true, value: undefined };
     return r.result;
   }
 
   /**
    * Server-side apply (`application/apply-patch+yaml`, field manager `efs-dr`): creates the object or brings
-   * the fields efs-dr owns to the given values. Returns the server's object. Safe to retry, so it is.
+   * the fields efs-dr owns to the given values. Returns the server's object (`undefined` with
+   * `returnObject: false`). Safe to retry, so it is.
    */
+  applyObject<T extends KubernetesObject>(
+    obj: T,
+    options: ApplyOptions & { returnObject: false },
+  ): Promise<ClusterResult<undefined>>;
+  applyObject<T extends KubernetesObject>(
+    obj: T,
+    options?: ApplyOptions & { returnObject?: true },
+  ): Promise<ClusterResult<Served<T>>>;
   async applyObject<T extends KubernetesObject>(
     obj: T,
     options: ApplyOptions = {},
-  ): Promise<ClusterResult<Served<T>>> {
+  ): Promise<ClusterResult<Served<T> | undefined>> {
     const ref = refOf(obj, this.#defaultNamespace);
     const path = this.#objectPath(ref, true);
     if (typeof path !== 'string') return path;
-    const query: Record<string, string> = { fieldManager: options.fieldManager ?? efsDrFieldManager };
-    if (options.force) query.force = 'true';
-    if (options.dryRun) query.dryRun = 'All';
-    const body = JSON.stringify(withNamespace(obj, ref));
+    const fieldManager = options.fieldManager ?? efsDrFieldManager;
+    let query = `?fieldManager=${encodeURIComponent(fieldManager)}`;
+    if (options.force) query += '&force=true';
+    if (options.dryRun) query += '&dryRun=All';
+    const request = {
+      path: `${path}${query}`,
+      body: JSON.stringify(withNamespace(obj, ref)),
+      contentType: 'application/apply-patch+yaml',
+      discardOkBody: options.returnObject === false,
+    };
     const r = await this.#retrying(`apply ${describeRef(ref)}`, () =>
-      this.#request<Served<T>>('PATCH', path, query, { body, contentType: 'application/apply-patch+yaml' }),
+      this.#request<Served<T> | undefined>('PATCH', request),
     );
     return r.result;
   }
@@ -321,14 +369,16 @@ export class ClusterClient {
     const path = this.#objectPath(ref, false);
     if (typeof path !== 'string') return path;
     const fieldManager = options.fieldManager ?? efsDrFieldManager;
-    const query: Record<string, string> = { fieldManager };
-    if (options.dryRun) query.dryRun = 'All';
-    const body = JSON.stringify(withNamespace(obj, ref));
+    const request = {
+      path: `${path}${queryString({ fieldManager, ...(options.dryRun ? { dryRun: 'All' } : {}) })}`,
+      body: JSON.stringify(withNamespace(obj, ref)),
+      contentType: 'application/json',
+    };
     const started = this.#clock.now();
     let conflictServerTime = Number.NaN;
     const r = await this.#retrying(`create ${describeRef(ref)}`, async () => {
       try {
-        return await this.#request<Served<T>>('POST', path, query, { body, contentType: 'application/json' });
+        return await this.#request<Served<T>>('POST', request);
       } catch (e) {
         if (isApiException(e) && e.code === 409) conflictServerTime = Date.parse(e.headers?.date ?? '');
         throw e;
@@ -360,10 +410,10 @@ export class ClusterClient {
   ): Promise<ClusterResult<DeleteOutcome>> {
     const path = this.#objectPath(ref, true);
     if (typeof path !== 'string') return path;
-    const query: Record<string, string> = options.dryRun ? { dryRun: 'All' } : {};
-    const body =
-      options.uid === undefined
-        ? undefined
+    const request = {
+      path: `${path}${options.dryRun ? '?dryRun=All' : ''}`,
+      ...(options.uid === undefined
+        ? {}
         : {
             body: JSON.stringify({
               apiVersion: 'v1',
@@ -371,10 +421,9 @@ export class ClusterClient {
               preconditions: { uid: options.uid },
             }),
             contentType: 'application/json',
-          };
-    const r = await this.#retrying(`delete ${describeRef(ref)}`, () =>
-      this.#request('DELETE', path, query, body),
-    );
+          }),
+    };
+    const r = await this.#retrying(`delete ${describeRef(ref)}`, () => this.#request('DELETE', request));
     if (r.result.ok) return { ok: true, value: { outcome: 'deleted' } };
     if (r.result.status === 404) {
       // After a lost answer the first try may be what deleted it.
@@ -469,31 +518,38 @@ export class ClusterClient {
   }
 
   /**
-   * One HTTP exchange on the client's transport. Resolves with the parsed JSON of a 2xx answer; otherwise
-   * throws client-node's `ApiException` (status, body text, headers), as its generated APIs do.
+   * One HTTP exchange on the client's transport. Resolves with the parsed JSON of a 2xx answer (`undefined`
+   * with `discardOkBody`); otherwise throws client-node's `ApiException` (status, body text, headers), as its
+   * generated APIs do.
    */
   async #request<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    path: string,
-    query: Record<string, string> = {},
-    body?: { body: string; contentType: string },
+    method: TransportRequest['method'],
+    request: {
+      /** Path and query, encoded. */
+      path: string;
+      body?: string;
+      contentType?: string;
+      signal?: AbortSignal | undefined;
+      discardOkBody?: boolean;
+    },
   ): Promise<T> {
-    const search = new URLSearchParams(query).toString();
-    const ctx = new this.#k8s.RequestContext(`${this.server}${path}${search ? `?${search}` : ''}`, method);
-    ctx.setHeaderParam('Accept', 'application/json');
-    ctx.setHeaderParam('User-Agent', 'efs-dr');
-    if (body !== undefined) {
-      ctx.setHeaderParam('Content-Type', body.contentType);
-      ctx.setBody(body.body);
+    let headers = this.#headers.forRequest(request.contentType);
+    if (headers instanceof Promise) headers = await headers;
+    const response = await this.#transport.send({
+      method,
+      path: request.path,
+      headers,
+      body: request.body,
+      signal: request.signal,
+      discardOkBody: request.discardOkBody === true,
+    });
+    if (response.status >= 200 && response.status < 300) {
+      return (request.discardOkBody ? undefined : JSON.parse(response.text)) as T;
     }
-    await this.#auth.applySecurityAuthentication(ctx);
-    const response = await this.#transport.send(ctx);
-    const text = await response.body.text();
-    if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return JSON.parse(text) as T;
     throw new this.#k8s.ApiException(
-      response.httpStatusCode,
+      response.status,
       'Unsuccessful HTTP Request',
-      text,
+      response.text,
       response.headers,
     );
   }
@@ -530,13 +586,13 @@ export class ClusterClient {
       do {
         const pageQuery: Record<string, string> = { ...query, limit: '500' };
         if (token !== undefined) pageQuery.continue = token;
+        const page = { path: `${path}${queryString(pageQuery)}`, signal };
         const r = await this.#retrying(
           `list ${path}`,
           () =>
             this.#request<{ items?: T[]; metadata?: { resourceVersion?: string; continue?: string } }>(
               'GET',
-              path,
-              pageQuery,
+              page,
             ),
           signal,
         );
@@ -657,6 +713,15 @@ function claimsPath(namespace: string | undefined): string {
   return namespace === undefined
     ? '/api/v1/persistentvolumeclaims'
     : `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims`;
+}
+
+/** `?a=1&b=2` (empty for no parameters), names and values percent-encoded. */
+function queryString(query: Record<string, string>): string {
+  let out = '';
+  for (const name in query) {
+    out += `${out === '' ? '?' : '&'}${encodeURIComponent(name)}=${encodeURIComponent(query[name] as string)}`;
+  }
+  return out;
 }
 
 function selector(labelSelector: string | undefined): Record<string, string> {

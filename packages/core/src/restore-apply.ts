@@ -70,7 +70,7 @@ export async function applyRestoreWork(
     }
     const ensured = d.applyClaim ? cluster.ensureNamespace(namespace) : undefined;
     if (d.applyVolume) {
-      const r = await cluster.applyObject(item.pv);
+      const r = await cluster.applyObject(item.pv, { returnObject: false });
       if (!r.ok) {
         await ensured?.catch(() => undefined);
         return `applying the PersistentVolume: ${formatClusterFailure(r)}`;
@@ -82,7 +82,7 @@ export async function applyRestoreWork(
       if (ns.value.created) namespacesCreated.add(namespace);
     }
     if (d.applyClaim && item.pvc) {
-      const r = await cluster.applyObject(item.pvc);
+      const r = await cluster.applyObject(item.pvc, { returnObject: false });
       if (!r.ok) return `applying the PersistentVolumeClaim: ${formatClusterFailure(r)}`;
     }
     return undefined;
