@@ -57,11 +57,14 @@ export const claimKey = (c: { namespace: string; name: string }): string => `${c
 const maxEventNamespaces = 200;
 
 /**
- * Waits for pre-bound claims to be Bound, with one watch per resource type (claims in all namespaces, and
- * volumes), each started from a list's resourceVersion. A watch that ends (client-node 2.x drops one idle
- * for 30 s; servers end them at `timeoutSeconds`) is reopened from the last resourceVersion seen; a `410
- * Expired` re-lists. If claims cannot be listed across namespaces (403), it watches each namespace instead.
- * At the deadline each unbound claim gets a reason built from its phase, its volume and its events.
+ * Waits for pre-bound claims to be Bound: a claim counts as Bound when the server shows it Bound to its
+ * volume. One watch of claims in all namespaces, started from a list's resourceVersion. A watch that ends
+ * (client-node 2.x drops one idle for 30 s; servers end them at `timeoutSeconds`) is reopened from the last
+ * resourceVersion seen; a `410 Expired` re-lists. If claims cannot be listed across namespaces (403), it
+ * watches each namespace instead. At the deadline each unbound claim gets a reason built from its phase, its
+ * volume and its events. Volumes are read only then, and only if a claim is unbound: whether a claim is
+ * Bound is the claim's own status, and a restore's wait would otherwise list (and watch) every volume, as
+ * many bytes again as the claims, to explain nothing.
  */
 export async function waitForBound(
   source: BindingSource,
@@ -72,12 +75,8 @@ export async function waitForBound(
   const started = clock.now();
   const wanted = new Map<string, ClaimToBind>();
   for (const c of claims) wanted.set(claimKey(c), c);
-  /** Unbound claims naming each volume: only their volumes are kept. */
-  const volumeWaiters = new Map<string, number>();
-  for (const c of wanted.values()) volumeWaiters.set(c.pvName, (volumeWaiters.get(c.pvName) ?? 0) + 1);
   const claimObjects = new Map<string, Served<V1PersistentVolumeClaim>>();
-  const volumeObjects = new Map<string, Served<V1PersistentVolume>>();
-  const knownScopes = { claimsListed: new Set<string>(), volumesListed: false };
+  const knownScopes = { claimsListed: new Set<string>() };
   const bound = new Set<string>();
   const failures: { claims?: ClusterFailure; volumes?: ClusterFailure } = {};
 
@@ -92,15 +91,8 @@ export async function waitForBound(
     const pvc = claimObjects.get(key);
     if (pvc?.status?.phase === 'Bound' && pvc.spec?.volumeName === claim.pvName) {
       bound.add(key);
-      // A Bound claim's objects are never read again (only unbound claims get a reason): let them go, and
-      // its volume's too unless another unbound claim names the same volume.
+      // A Bound claim's object is never read again (only unbound claims get a reason): let it go.
       claimObjects.delete(key);
-      const waiting = (volumeWaiters.get(claim.pvName) ?? 1) - 1;
-      if (waiting > 0) volumeWaiters.set(claim.pvName, waiting);
-      else {
-        volumeWaiters.delete(claim.pvName);
-        volumeObjects.delete(claim.pvName);
-      }
       options.onBound?.(claim);
       if (bound.size === wanted.size) {
         stop.abort();
@@ -137,25 +129,6 @@ export async function waitForBound(
       if (key !== undefined) claimObjects.delete(key);
     },
   });
-  const volumeSink: Sink<Served<V1PersistentVolume>> = {
-    replace(items) {
-      volumeObjects.clear();
-      for (const item of items) {
-        const name = item.metadata?.name;
-        if (name !== undefined && volumeWaiters.has(name)) volumeObjects.set(name, waitViewOfVolume(item));
-      }
-      knownScopes.volumesListed = true;
-    },
-    upsert(item) {
-      const name = item.metadata?.name;
-      if (name !== undefined && volumeWaiters.has(name)) volumeObjects.set(name, waitViewOfVolume(item));
-    },
-    remove(item) {
-      const name = item.metadata?.name;
-      if (name !== undefined) volumeObjects.delete(name);
-    },
-  };
-
   const selectorQuery: Record<string, string> =
     options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector };
   const informer = { source, clock, logger, stop: stop.signal, query: selectorQuery };
@@ -189,19 +162,7 @@ export async function waitForBound(
       ),
     );
   };
-  const informers = Promise.all([
-    runClaimInformers(),
-    runInformer(informer, {
-      what: 'persistentvolumes',
-      path: '/api/v1/persistentvolumes',
-      list: (signal) => source.listVolumes(signal, options.labelSelector),
-      sink: volumeSink,
-      onFailure: (f) => {
-        failures.volumes = f;
-      },
-      giveUpOnForbidden: false,
-    }),
-  ]);
+  const informers = runClaimInformers();
 
   logger.info(
     `waiting for ${wanted.size} claim(s) to be Bound (up to ${Math.round(options.deadlineMs / 1000)} s)`,
@@ -215,11 +176,12 @@ export async function waitForBound(
 
   const waitedMs = clock.now() - started;
   const results = new Map<string, BindState>();
-  const unbound = [...wanted.entries()].filter(([key]) => !bound.has(key));
-  const events = await eventsByClaim(
-    source,
-    unbound.map(([, c]) => c),
-  );
+  const unbound = [...wanted.values()].filter((c) => !bound.has(claimKey(c)));
+  const [events, volumes] = await Promise.all([
+    eventsByClaim(source, unbound),
+    unbound.length === 0 ? undefined : volumesOf(source, unbound, options.labelSelector),
+  ]);
+  if (volumes !== undefined && !volumes.ok) failures.volumes = volumes;
   for (const [key, claim] of wanted) {
     if (bound.has(key)) {
       results.set(key, { bound: true });
@@ -229,9 +191,9 @@ export async function waitForBound(
     const reason = explainUnbound({
       claim,
       pvc: claimObjects.get(key),
-      pv: volumeObjects.get(claim.pvName),
+      pv: volumes?.ok ? volumes.value.get(claim.pvName) : undefined,
       claimKnown,
-      volumeKnown: knownScopes.volumesListed,
+      volumeKnown: volumes?.ok === true,
       events: events.get(key) ?? [],
       waitedMs,
       cancelled: options.signal?.aborted ?? false,
@@ -396,6 +358,23 @@ function keyOf(o: { metadata?: { namespace?: string; name?: string } }): string 
 
 function combine(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
   return b === undefined ? a : AbortSignal.any([a, b]);
+}
+
+/** The volumes the unbound claims name, as the server has them now (one list of volumes). */
+async function volumesOf(
+  source: BindingSource,
+  claims: ClaimToBind[],
+  labelSelector: string | undefined,
+): Promise<ClusterResult<Map<string, Served<V1PersistentVolume>>>> {
+  const listed = await source.listVolumes(undefined, labelSelector);
+  if (!listed.ok) return listed;
+  const names = new Set(claims.map((c) => c.pvName));
+  const byName = new Map<string, Served<V1PersistentVolume>>();
+  for (const pv of listed.value.items) {
+    const name = pv.metadata?.name;
+    if (name !== undefined && names.has(name)) byName.set(name, waitViewOfVolume(pv));
+  }
+  return { ok: true, value: byName };
 }
 
 async function eventsByClaim(

@@ -33,21 +33,26 @@ interface WatchCall {
 
 /**
  * A scripted cluster: `claimList` is what listing claims returns; each watch of claims runs the next script
- * step (events to send, then how it ends). Volume watches stay open until aborted.
+ * step (events to send, then how it ends). Other watches stay open until aborted.
  */
 function scriptedSource(options: {
   claimList: () => ClusterResult<{ items: Served<V1PersistentVolumeClaim>[]; resourceVersion: string }>;
   claimWatches: Array<{ events: Array<[string, unknown]>; end: unknown }>;
   listEvents?: BindingSource['listClaimEvents'];
+  volumeList?: () => ClusterResult<{ items: Served<V1PersistentVolume>[]; resourceVersion: string }>;
 }) {
   const watches: WatchCall[] = [];
   let claimLists = 0;
+  let volumeLists = 0;
   const source: BindingSource = {
     listClaims: async () => {
       claimLists++;
       return options.claimList();
     },
-    listVolumes: async () => ({ ok: true, value: { items: [pv], resourceVersion: '1' } }),
+    listVolumes: async () => {
+      volumeLists++;
+      return options.volumeList?.() ?? { ok: true, value: { items: [pv], resourceVersion: '1' } };
+    },
     listClaimEvents: options.listEvents ?? (async () => ({ ok: true, value: [] })),
     async watch(path: string, query, onEvent: WatchEventHandler) {
       watches.push({ path, query });
@@ -55,14 +60,14 @@ function scriptedSource(options: {
       const aborted = new Promise<unknown>((resolve) => {
         abort = () => resolve(new DOMException('aborted', 'AbortError'));
       });
-      if (path.endsWith('persistentvolumes')) return { done: aborted, abort };
+      if (!path.endsWith('persistentvolumeclaims')) return { done: aborted, abort };
       const step = options.claimWatches.shift();
       if (step === undefined) return { done: aborted, abort };
       for (const [type, object] of step.events) onEvent(type, object);
       return { done: Promise.race([Promise.resolve(step.end), aborted]), abort };
     },
   };
-  return { source, watches, claimLists: () => claimLists };
+  return { source, watches, claimLists: () => claimLists, volumeLists: () => volumeLists };
 }
 
 const options = { clock: systemClusterClock, logger: silentLogger };
@@ -83,6 +88,9 @@ describe('waitForBound', () => {
     expect(claimWatches.map((w) => w.query.resourceVersion)).toEqual(['10', '11', '11']);
     expect(claimWatches.every((w) => w.query.allowWatchBookmarks === true)).toBe(true);
     expect(s.claimLists()).toBe(1);
+    // every claim Bound: volumes were never read nor watched (only an unbound claim's reason needs them)
+    expect(s.volumeLists()).toBe(0);
+    expect(s.watches.every((w) => w.path === '/api/v1/persistentvolumeclaims')).toBe(true);
   });
 
   it('lists again after 410 Expired (as an ERROR event or as the watch status)', async () => {
@@ -164,6 +172,44 @@ describe('waitForBound', () => {
       reason:
         'PersistentVolumeClaim ns/gone does not exist; PersistentVolume "bu.app.ns.gone" does not exist',
     });
+    // the volumes were read once, at the deadline, for the reasons
+    expect(s.volumeLists()).toBe(1);
+  });
+
+  it('explains unbound claims with the volumes as listed at the deadline, or says they could not be read', async () => {
+    const released: Served<V1PersistentVolume> = {
+      metadata: { name: claim.pvName },
+      spec: { capacity: { storage: '1Gi' }, claimRef: { namespace: 'ns', name: 'data', uid: 'old' } },
+      status: { phase: 'Released' },
+    };
+    const s = scriptedSource({
+      claimList: () => ({ ok: true, value: { items: [pvc('Pending', '7')], resourceVersion: '7' } }),
+      claimWatches: [],
+      volumeList: () => ({ ok: true, value: { items: [released], resourceVersion: '9' } }),
+    });
+    const result = await waitForBound(s.source, [claim], { ...options, deadlineMs: 100 });
+    const state = result.get('ns/data');
+    expect(state?.bound === false && state.reason).toContain(
+      'PersistentVolume "bu.app.ns.data" has a stale claimRef.uid (old; the claim\'s uid is u1)',
+    );
+    expect(state?.bound === false && state.reason).toContain('is Released');
+
+    const forbidden = scriptedSource({
+      claimList: () => ({ ok: true, value: { items: [pvc('Pending', '7')], resourceVersion: '7' } }),
+      claimWatches: [],
+      volumeList: () => ({
+        ok: false,
+        status: 403,
+        reason: 'Forbidden',
+        message: 'cannot list resource "persistentvolumes"',
+      }),
+    });
+    const denied = (await waitForBound(forbidden.source, [claim], { ...options, deadlineMs: 100 })).get(
+      'ns/data',
+    );
+    expect(denied?.bound === false && denied.reason).toBe(
+      'could not read volumes: 403 Forbidden: cannot list resource "persistentvolumes"',
+    );
   });
 
   it('returns at once for nothing to wait for, and stops when cancelled', async () => {
