@@ -98,7 +98,7 @@ current-context: x
 }
 
 describe('cluster transport', () => {
-  it('keeps connections alive: 400 requests at concurrency 8 open a few TLS connections, not one each', async () => {
+  it('keeps connections alive: 400 requests at concurrency 8 open at most 8 TLS connections, not one each', async () => {
     const token = randomBytes(16).toString('hex');
     const client = await connectCluster({
       kubeconfig: kubeconfig(`    token: ${token}`),
@@ -114,7 +114,9 @@ describe('cluster transport', () => {
       expect(results.every((r) => r.ok && r.value === undefined)).toBe(true);
       const opened = tlsConnections - before;
       expect(opened).toBeGreaterThanOrEqual(1);
-      expect(opened).toBeLessThanOrEqual(24); // without keep-alive: one per request (400)
+      // without keep-alive: one per request (400); a request sent before undici has made the connection whose
+      // answer was just read available again would open another (up to ~2× the concurrency)
+      expect(opened).toBeLessThanOrEqual(8);
       const mine = seen.slice(since);
       expect(mine).toHaveLength(400);
       expect(mine.every((r) => r.authorization === `Bearer ${token}` && r.userAgent === 'efs-dr')).toBe(true);

@@ -91,16 +91,20 @@ export function createTransport(
       const handler = new Exchange(resolve, reject, request.discardOkBody === true);
       handler.arm(requestTimeoutMs, request.signal);
       if (handler.settled) return;
-      dispatcher.dispatch(
-        {
-          origin,
-          path: `${pathPrefix}${request.path}`,
-          method: request.method,
-          headers: request.headers,
-          body: request.body ?? null,
-        },
-        handler,
-      );
+      const options = {
+        origin,
+        path: `${pathPrefix}${request.path}`,
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+      };
+      // Handed to undici in the event loop's check phase, after undici's own callbacks there: over HTTP/1.1
+      // it makes a connection whose answer has just been read available again only then (`setImmediate`),
+      // so a request dispatched sooner finds that connection busy and opens another one (~2× `concurrency`
+      // connections, each a TLS handshake and a secure context).
+      setImmediate(() => {
+        if (!handler.settled) dispatcher.dispatch(options, handler);
+      });
     });
   };
 
