@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { PhasePeaks } from './cpu-report.ts';
 import { type BenchEmulator, type EmulatorStats, startBenchEmulator } from './emulator-process.ts';
 import type { Figure, Measurement } from './measurement.ts';
 import {
@@ -48,6 +49,8 @@ export interface EfsDrRun {
   maxRssMiB: number;
   /** Peaks of process.memoryUsage() (heapTotal, heapUsed, external, arrayBuffers, rss), sampled every 100 ms. */
   peakMiB: Record<string, number>;
+  /** The same peaks per phase of the run (cpu-report.ts), in order: where the peak came from. */
+  phasePeaks: PhasePeaks[];
   /** Time of the phases that talk to the cluster (read, apply, wait Bound), as the restore reports them. */
   clusterMs: number;
   clusterMsSource: string;
@@ -212,6 +215,7 @@ async function runEfsDr(
     cpuMs: number;
     maxRssKiB: number;
     peakMiB?: Record<string, number>;
+    phases?: PhasePeaks[];
     eventLoopUtilization?: number;
   };
   const phases = Array.isArray(output.phases) ? output.phases : [];
@@ -222,6 +226,7 @@ async function runEfsDr(
     cpuMs: usage.cpuMs,
     maxRssMiB: usage.maxRssKiB / 1024,
     peakMiB: usage.peakMiB ?? {},
+    phasePeaks: usage.phases ?? [],
     clusterMs: clusterPhases.length ? clusterPhases.reduce((sum, p) => sum + p.ms, 0) : windowMs,
     clusterMsSource: clusterPhases.length
       ? clusterPhases.map((p) => p.name).join(' + ')
@@ -424,6 +429,14 @@ export function restoreFigures(r: RestoreBenchResult): { figures: Figure[]; note
     )
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
+    `efs-dr memory by phase (peak rss / heapUsed / heapTotal MiB): ${
+      r.efsDr.phasePeaks
+        .map(
+          (p) =>
+            `${p.name} ${p.peakMiB ? `${p.peakMiB.rss}/${p.peakMiB.heapUsed}/${p.peakMiB.heapTotal}` : '(no sample)'}`,
+        )
+        .join(', ') || '(not reported)'
+    }`,
   ];
   if (r.kubectl) {
     notes.push(
