@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import { load, loadAll } from 'js-yaml';
+import { dump, load, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ManifestVolume,
+  orderManifestKeys,
   parseEfsHost,
   RESTORED_MANIFEST_HEADER,
   restoredManifestPath,
@@ -358,6 +359,234 @@ describe('serializeVolumeManifest', () => {
     expect(b).toBe(a);
     expect(a).toContain("team: 'yes'");
     expect(a.indexOf('  capacity:')).toBeLessThan(a.indexOf('  csi:'));
+  });
+
+  // The writer builds the block structure itself and asks js-yaml only for scalars it cannot tell are plain:
+  // its output must be js-yaml's dump of the ordered objects, byte for byte, whatever the data.
+  const reference = (pv: object, pvc?: object) =>
+    [pv, pvc]
+      .filter((o) => o !== undefined)
+      .reduce(
+        (text: string, o) => `${text}---\n${dump(orderManifestKeys(o), { lineWidth: -1, noRefs: true })}`,
+        RESTORED_MANIFEST_HEADER,
+      );
+  const TRICKY_SCALARS: unknown[] = [
+    '',
+    ' ',
+    'a b',
+    ' lead',
+    'trail ',
+    'x: y',
+    'x:y',
+    'a #b',
+    'a#b',
+    '#x',
+    '-x',
+    '- x',
+    '-',
+    '?x',
+    ':x',
+    'x:',
+    '[x]',
+    '{x}',
+    'a,b',
+    '*x',
+    '&x',
+    '!x',
+    '|x',
+    '>x',
+    "'x",
+    '"x',
+    '%x',
+    '@x',
+    '`x',
+    '=',
+    '==',
+    '<<',
+    '~',
+    '.',
+    '..',
+    '...',
+    '---',
+    '--- x',
+    '.inf',
+    '-.inf',
+    '.nan',
+    '.NaN',
+    'NaN',
+    'Infinity',
+    'y',
+    'Y',
+    'n',
+    'N',
+    'yes',
+    'Yes',
+    'YES',
+    'yES',
+    'no',
+    'No',
+    'NO',
+    'on',
+    'On',
+    'ON',
+    'off',
+    'Off',
+    'OFF',
+    'true',
+    'True',
+    'TRUE',
+    'tRUE',
+    'false',
+    'False',
+    'FALSE',
+    'null',
+    'Null',
+    'NULL',
+    'nULL',
+    'nil',
+    'none',
+    '0',
+    '1',
+    '-1',
+    '+1',
+    '007',
+    '0o7',
+    '0x1F',
+    '0b101',
+    '1_000',
+    '1.5',
+    '1e3',
+    '1E3',
+    '6.8523015e+5',
+    '190:20:30',
+    '1:20',
+    '2001-12-14',
+    '2001-12-14t21:59:43.10-05:00',
+    '2001-12-14 21:59:43.10 -5',
+    '12:30',
+    '32Gi',
+    '1048576',
+    'nfsvers=4.1',
+    'rsize=1048576',
+    'x=1',
+    'a/b',
+    '/k8s-static-volumes/a/b',
+    '//x',
+    'fs-0a1b2c3d4e5f60718.efs.us-east-1.amazonaws.com',
+    'fs-0a1b:/path:fsap-0a1b',
+    'ReadWriteMany',
+    'Filesystem',
+    'Retain',
+    'efs-dr',
+    'team-5',
+    'data-0',
+    'a.b.c.d',
+    'app.kubernetes.io/managed-by',
+    'x\ny',
+    'x\n',
+    '\nx',
+    'x\n\ny',
+    'tab\there',
+    'x\r',
+    '\u00e9t\u00e9',
+    'caf\u00e9',
+    '\u0441\u0435\u0440\u0432\u0435\u0440',
+    '\u2028',
+    '\ufeffx',
+    'emoji \u{1f600}',
+    'x'.repeat(1100),
+    `${'w '.repeat(60)}end`,
+    0,
+    1,
+    -1,
+    1.5,
+    -0,
+    1e21,
+    2 ** 53,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    true,
+    false,
+    null,
+    [],
+    {},
+    [[]],
+    [{}],
+  ];
+
+  it('writes exactly what js-yaml writes for every kind of scalar, as a value, list item and key', () => {
+    for (const value of TRICKY_SCALARS) {
+      const key = typeof value === 'string' ? value : String(value);
+      const pv = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: 'pv', labels: { [key]: value }, annotations: { a: key } },
+        spec: {
+          mountOptions: [value, key, [value]],
+          nfs: { server: value, path: key },
+          other: [{ [key]: value }],
+        },
+      };
+      expect(serializeVolumeManifest(pv as V1PersistentVolume, undefined), JSON.stringify(value)).toBe(
+        reference(pv),
+      );
+    }
+  });
+
+  it('writes exactly what js-yaml writes for random manifest-like objects', () => {
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pick = <T>(items: readonly T[]): T => items[random(items.length)] as T;
+    const keys = [
+      'apiVersion',
+      'kind',
+      'metadata',
+      'spec',
+      'status',
+      'name',
+      'labels',
+      'nfs',
+      'csi',
+      'server',
+      'path',
+      'claimRef',
+      'capacity',
+      'storage',
+      'x',
+      'b',
+      'a',
+      'Zeta',
+      '10',
+      '2',
+      '__proto__',
+      'k: v',
+      'yes',
+    ];
+    const node = (depth: number): unknown => {
+      const r = random(10);
+      if (depth > 3 || r < 5) return pick(TRICKY_SCALARS);
+      if (r < 7) return Array.from({ length: random(4) }, () => node(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = random(5); i > 0; i--) o[pick(keys)] = node(depth + 1);
+      return o;
+    };
+    for (let i = 0; i < 500; i++) {
+      const pv = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: node(1),
+        spec: node(1),
+        extra: node(1),
+      };
+      const pvc = { kind: 'PersistentVolumeClaim', apiVersion: 'v1', spec: node(0) };
+      expect(
+        serializeVolumeManifest(pv as V1PersistentVolume, pvc as V1PersistentVolumeClaim),
+        JSON.stringify([pv, pvc]),
+      ).toBe(reference(pv, pvc));
+    }
   });
 
   it('writes a PV without a claim as one document', () => {
