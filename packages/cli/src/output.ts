@@ -23,7 +23,72 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
-/** One JSON document on stdout, nothing else. */
+/** Written to the stream in pieces of about this many characters. */
+const JSON_CHUNK = 64 * 1024;
+/** Levels of the document written piece by piece (the document and its fields); deeper values whole. */
+const JSON_PIECEWISE_DEPTH = 2;
+
+/**
+ * One JSON document on stdout, nothing else: the bytes of `JSON.stringify(value, null, 2)`, written in pieces
+ * (each field of the document, each entry of its lists) so that the document of a 10,000-volume restore (~8 MB)
+ * is never one string, nor one buffer, in memory at the end of a run.
+ */
 export function writeJson(stream: OutputStream, value: unknown) {
-  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+  let pending: string[] = [];
+  let size = 0;
+  const write = (text: string) => {
+    pending.push(text);
+    size += text.length;
+    if (size >= JSON_CHUNK) {
+      stream.write(pending.join(''));
+      pending = [];
+      size = 0;
+    }
+  };
+  if (!writeJsonValue(write, value, '', 0)) write('undefined');
+  write('\n');
+  if (size > 0) stream.write(pending.join(''));
+}
+
+/**
+ * `value` as `JSON.stringify(value, null, 2)` writes it at `indent`, after `prefix` (its key, in an object); false,
+ * with nothing written, when it would be left out (undefined, a function).
+ */
+function writeJsonValue(
+  write: (text: string) => void,
+  value: unknown,
+  indent: string,
+  depth: number,
+  prefix = '',
+): boolean {
+  if (
+    depth >= JSON_PIECEWISE_DEPTH ||
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    const text = JSON.stringify(value, null, 2);
+    if (text === undefined) return false;
+    // A JSON text has no raw line break inside a string: each one is the layout's, one level deeper here.
+    write(prefix + (indent === '' ? text : text.replaceAll('\n', `\n${indent}`)));
+    return true;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    write(value.length === 0 ? `${prefix}[]` : `${prefix}[`);
+    if (value.length === 0) return true;
+    for (let i = 0; i < value.length; i++) {
+      const separator = i === 0 ? `\n${inner}` : `,\n${inner}`;
+      if (!writeJsonValue(write, value[i], inner, depth + 1, separator)) write(`${separator}null`);
+    }
+    write(`\n${indent}]`);
+    return true;
+  }
+  let first = true;
+  for (const [key, field] of Object.entries(value)) {
+    const keyText = `${first ? `${prefix}{` : ','}\n${inner}${JSON.stringify(key)}: `;
+    if (writeJsonValue(write, field, inner, depth + 1, keyText)) first = false;
+  }
+  write(first ? `${prefix}{}` : `\n${indent}}`);
+  return true;
 }
