@@ -3,7 +3,12 @@
 // stripped, everything else is kept as committed.
 import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { dump } from 'js-yaml';
-import { formatEfsVolumeHandle, type ManifestVolume, parseEfsVolumeHandle } from './manifests-walk.ts';
+import {
+  type EfsVolumeHandle,
+  formatEfsVolumeHandle,
+  type ManifestVolume,
+  parseEfsVolumeHandle,
+} from './manifests-walk.ts';
 import { UserError } from './problem.ts';
 import { fileSystemIdFromHost, sourceMismatchReason } from './volume-filter.ts';
 
@@ -107,14 +112,50 @@ export function validateEfsHost(host: string, field: string): void {
  * copy, and the same input always gives the same output.
  */
 export function rewriteForTarget(volume: ManifestVolume, options: RewriteOptions): RewriteResult {
+  return rewrite(volume, options, (object) => structuredClone(object));
+}
+
+/**
+ * `rewriteForTarget` for a caller that gives the walked volume up (the restore): its own PV and claim objects
+ * are rewritten and returned, not copies. A 10,000-volume restore then holds one set of objects, not two
+ * (the walked set would stay in V8's old generation as garbage through the whole apply). `volume` must not be
+ * used afterwards; its objects are only changed when the outcome is `rewritten`.
+ */
+export function rewriteForTargetInPlace(volume: ManifestVolume, options: RewriteOptions): RewriteResult {
+  return rewrite(volume, options, (object) => object);
+}
+
+function rewrite(
+  volume: ManifestVolume,
+  options: RewriteOptions,
+  own: <T extends object>(object: T) => T,
+): RewriteResult {
   validateEfsHost(options.targetEfsHost, 'target EFS host');
   const targetHost = options.targetEfsHost.trim();
   const skip = sourceMismatchReason(volume, options);
   if (skip) return { outcome: 'skipped', reason: skip };
+  // What can fail is checked before anything is changed (the in-place rewrite leaves a failed volume as walked).
+  let targetFileSystemId = '';
+  if (volume.source === 'csi') {
+    targetFileSystemId = options.targetFileSystemId?.trim() || fileSystemIdFromHost(targetHost) || '';
+    if (!targetFileSystemId) {
+      return {
+        outcome: 'failed',
+        reason: `EFS CSI volume: the target host ${targetHost} names no file system id (give the target file system id)`,
+      };
+    }
+    if (!/^fs-[0-9a-z]+$/.test(targetFileSystemId)) {
+      throw new UserError(
+        `target file system id: "${targetFileSystemId}" is not an EFS file system id (fs-…)`,
+      );
+    }
+    const handle = String(volume.pv.spec?.csi?.volumeHandle);
+    if (!parseEfsVolumeHandle(handle))
+      return { outcome: 'failed', reason: `invalid EFS CSI volumeHandle ${handle}` };
+  }
 
-  const pv = structuredClone(volume.pv) as V1PersistentVolume & Rec;
-  const pvc =
-    volume.pvc === undefined ? undefined : (structuredClone(volume.pvc) as V1PersistentVolumeClaim & Rec);
+  const pv = own(volume.pv) as V1PersistentVolume & Rec;
+  const pvc = volume.pvc === undefined ? undefined : (own(volume.pvc) as V1PersistentVolumeClaim & Rec);
   const changes: string[] = [];
   const warnings: string[] = [];
   const spec = pv.spec as Rec;
@@ -127,22 +168,9 @@ export function rewriteForTarget(volume: ManifestVolume, options: RewriteOptions
       changes.push(`PersistentVolume spec.nfs.server: ${before} → ${targetHost}`);
     }
   } else {
-    const targetFileSystemId = options.targetFileSystemId?.trim() || fileSystemIdFromHost(targetHost);
-    if (!targetFileSystemId) {
-      return {
-        outcome: 'failed',
-        reason: `EFS CSI volume: the target host ${targetHost} names no file system id (give the target file system id)`,
-      };
-    }
-    if (!/^fs-[0-9a-z]+$/.test(targetFileSystemId)) {
-      throw new UserError(
-        `target file system id: "${targetFileSystemId}" is not an EFS file system id (fs-…)`,
-      );
-    }
     const csi = spec.csi as Rec;
     const before = String(csi.volumeHandle);
-    const handle = parseEfsVolumeHandle(before);
-    if (!handle) return { outcome: 'failed', reason: `invalid EFS CSI volumeHandle ${before}` };
+    const handle = parseEfsVolumeHandle(before) as EfsVolumeHandle; // checked above
     handle.fileSystemId = targetFileSystemId;
     if (handle.accessPointId) {
       const mapped = options.accessPointIds?.[handle.accessPointId];

@@ -12,6 +12,7 @@ import {
   RESTORED_MANIFEST_HEADER,
   restoredManifestPath,
   rewriteForTarget,
+  rewriteForTargetInPlace,
   serializeVolumeManifest,
   silentLogger,
   UserError,
@@ -323,6 +324,36 @@ describe('rewriteForTarget: EFS CSI volumeHandle shapes', () => {
     expect(r.pv.spec?.csi?.volumeHandle).toBe(
       `${TARGET_FS}:/k8s-static-volumes/analytics/reports/reports-prod/report-cache`,
     );
+  });
+});
+
+describe('rewriteForTargetInPlace', () => {
+  it("gives what rewriteForTarget gives, in the volume's own objects; leaves a volume it does not rewrite as it was", () => {
+    const cases: [ManifestVolume, Parameters<typeof rewriteForTarget>[1]][] = [
+      ...walked.map((v): [ManifestVolume, Parameters<typeof rewriteForTarget>[1]] => [
+        v,
+        { targetEfsHost: TARGET, sourceEfsHost: SOURCE },
+      ]),
+      [csiVolume(`${SOURCE_FS}:/a:fsap-0aaaaaaaaaaaaaaaa`), { targetEfsHost: TARGET }],
+      [csiVolume(`${SOURCE_FS}:/a:fsap-0aaaaaaaaaaaaaaaa`), { targetEfsHost: '10.91.4.7' }], // failed
+      [csiVolume('fs-0999999999999999a:/x'), { targetEfsHost: TARGET, sourceEfsHost: SOURCE }], // skipped
+      [csiVolume('fs-0999999999999999a:/x:fsap-0a:extra'), { targetEfsHost: TARGET }], // invalid handle
+    ];
+    const outcomes = new Set<string>();
+    for (const [original, options] of cases) {
+      const owned = structuredClone(original);
+      const expected = rewriteForTarget(original, options);
+      const r = rewriteForTargetInPlace(owned, options);
+      outcomes.add(r.outcome);
+      expect(r, original.pvName).toEqual(expected);
+      if (r.outcome === 'rewritten') {
+        expect(r.pv).toBe(owned.pv);
+        expect(r.pvc).toBe(owned.pvc);
+      } else {
+        expect(owned).toEqual(original);
+      }
+    }
+    expect([...outcomes].sort()).toEqual(['failed', 'rewritten', 'skipped']);
   });
 });
 
