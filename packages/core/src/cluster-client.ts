@@ -246,7 +246,7 @@ export class ClusterClient {
 
   /** `GET /version`: proves the server answers and the credentials are accepted. */
   async serverVersion(): Promise<ClusterResult<string>> {
-    const r = await this.#retrying('GET /version', () =>
+    const r = await this.#retrying('GET /version', undefined, () =>
       this.#request<{ gitVersion?: string }>('GET', { path: '/version' }),
     );
     return r.result.ok ? { ok: true, value: r.result.value.gitVersion ?? '' } : r.result;
@@ -313,9 +313,7 @@ export class ClusterClient {
   async getObject<T extends KubernetesObject>(ref: ObjectRef): Promise<ClusterResult<Served<T> | undefined>> {
     const path = this.#objectPath(ref, true);
     if (typeof path !== 'string') return path;
-    const r = await this.#retrying(`get ${describeRef(ref)}`, () =>
-      this.#request<Served<T>>('GET', { path }),
-    );
+    const r = await this.#retrying('get', ref, () => this.#request<Served<T>>('GET', { path }));
     if (!r.result.ok && r.result.status === 404) return { ok: true, value: undefined };
     return r.result;
   }
@@ -350,7 +348,7 @@ export class ClusterClient {
       contentType: 'application/apply-patch+yaml',
       discardOkBody: options.returnObject === false,
     };
-    const r = await this.#retrying(`apply ${describeRef(ref)}`, () =>
+    const r = await this.#retrying('apply', ref, () =>
       this.#request<Served<T> | undefined>('PATCH', request),
     );
     return r.result;
@@ -376,7 +374,7 @@ export class ClusterClient {
     };
     const started = this.#clock.now();
     let conflictServerTime = Number.NaN;
-    const r = await this.#retrying(`create ${describeRef(ref)}`, async () => {
+    const r = await this.#retrying('create', ref, async () => {
       try {
         return await this.#request<Served<T>>('POST', request);
       } catch (e) {
@@ -423,7 +421,7 @@ export class ClusterClient {
             contentType: 'application/json',
           }),
     };
-    const r = await this.#retrying(`delete ${describeRef(ref)}`, () => this.#request('DELETE', request));
+    const r = await this.#retrying('delete', ref, () => this.#request('DELETE', request));
     if (r.result.ok) return { ok: true, value: { outcome: 'deleted' } };
     if (r.result.status === 404) {
       // After a lost answer the first try may be what deleted it.
@@ -554,15 +552,22 @@ export class ClusterClient {
     );
   }
 
-  #retrying<T>(what: string, call: () => Promise<T>, signal?: AbortSignal): Promise<RetriedCall<T>> {
+  /** `call` with retries; `what` (and the object, when there is one) names it in the log of a retry. */
+  #retrying<T>(
+    what: string,
+    ref: ObjectRef | undefined,
+    call: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<RetriedCall<T>> {
     return withRetry(call, {
       policy: this.#policy,
       clock: this.#clock,
       signal,
       onRetry: ({ attempt, delayMs, failure }) => {
         this.#retries++;
+        const label = ref === undefined ? what : `${what} ${describeRef(ref)}`;
         this.#logger.debug(
-          `${what}: ${formatClusterFailure(failure)}; try ${attempt + 1}/${this.#policy.attempts} in ${Math.round(delayMs)} ms`,
+          `${label}: ${formatClusterFailure(failure)}; try ${attempt + 1}/${this.#policy.attempts} in ${Math.round(delayMs)} ms`,
         );
       },
     });
@@ -589,6 +594,7 @@ export class ClusterClient {
         const page = { path: `${path}${queryString(pageQuery)}`, signal };
         const r = await this.#retrying(
           `list ${path}`,
+          undefined,
           () =>
             this.#request<{ items?: T[]; metadata?: { resourceVersion?: string; continue?: string } }>(
               'GET',

@@ -35,8 +35,11 @@ export interface TransportRequest {
 
 export interface TransportResponse {
   status: number;
-  /** Response headers, names in lower case. */
-  headers: Record<string, string>;
+  /**
+   * Response headers, names in lower case: those of an answer that is not 2xx (what the caller reads of a
+   * failure: Retry-After, Date); a success has none here.
+   */
+  headers: Readonly<Record<string, string>>;
   /** The whole body, decoded as UTF-8. */
   text: string;
 }
@@ -228,7 +231,8 @@ class Exchange {
       text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8');
     }
     this.#chunks = undefined;
-    this.#resolve({ status: this.#status, headers: flatHeaders(this.#headers), text });
+    const ok = this.#status >= 200 && this.#status < 300;
+    this.#resolve({ status: this.#status, headers: ok ? noHeaders : flatHeaders(this.#headers), text });
   }
 
   onResponseError(_controller: RequestController | null, error: Error): void {
@@ -291,6 +295,8 @@ function fetchExchange(
     }
   };
 }
+
+const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
 
 function flatHeaders(raw: Record<string, string | string[] | undefined> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
