@@ -1,5 +1,6 @@
-// Bench: the core cluster client applying N PV/PVC pairs (server-side apply, as apply/restore do) to the
-// Kubernetes API emulator with injected latency, then waiting for Bound. The emulator runs in its own
+// Bench: the core cluster client applying N PV/PVC pairs (server-side apply, as restore does: the server's
+// objects are not decoded, `returnObject: false`) to the Kubernetes API emulator with injected latency, then
+// waiting for Bound. The emulator runs in its own
 // process (`test/kube-emulator/cli.ts`), as a real API server would, so the figures are the client's.
 // Floor = requests × latency ÷ concurrency: what the configured concurrency allows at best.
 // Run alone: `node test/bench/cluster-apply.ts [PAIRS] [LATENCY_MS] [CONCURRENCY]`.
@@ -17,7 +18,7 @@ export interface ClusterApplyTimings {
   namespaces: number;
   latencyMs: number;
   concurrency: number;
-  /** HTTP requests of the apply phase (namespace get/create + 2 applies per pair, retries included). */
+  /** HTTP requests of the apply phase (namespace create + 2 applies per pair, retries included). */
   requests: number;
   applyMs: number;
   floorMs: number;
@@ -138,8 +139,8 @@ export async function measureClusterApply(
         items.map(async ({ pv, pvc }) => {
           const ns = await client.ensureNamespace(pvc.metadata?.namespace ?? '');
           if (!ns.ok) return ns;
-          const appliedPv = await client.applyObject(pv);
-          return appliedPv.ok ? client.applyObject(pvc) : appliedPv;
+          const appliedPv = await client.applyObject(pv, { returnObject: false });
+          return appliedPv.ok ? client.applyObject(pvc, { returnObject: false }) : appliedPv;
         }),
       );
       const applyMs = performance.now() - started;
