@@ -2,6 +2,7 @@
 // kubeconfig's credentials (token, basic auth, exec plugin, its refresh) reach the server, the timeout of a
 // request covers its body, a caller's abort stops a request, and namespaces are ensured with a create that
 // falls back to a read when creating is forbidden.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,6 +10,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { connectCluster } from '@efs-dr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTls } from '../kube-emulator/tls.ts';
@@ -248,6 +251,45 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     } finally {
       await client.close();
     }
+  });
+
+  it('without TLS settings in the kubeconfig (client-node then has no dispatcher: fetch), the same timeouts and answers', async () => {
+    // A kubeconfig with no CA, certificate or proxy gives client-node no dispatcher of its own (a server with
+    // a publicly trusted certificate); the transport then sends through client-node's fetch. The child trusts
+    // this test's certificate through NODE_TLS_REJECT_UNAUTHORIZED, which only that path honours.
+    const kubeconfigPath = path.join(dir, 'no-tls-settings');
+    writeFileSync(
+      kubeconfigPath,
+      kubeconfig('    token: plain').replace(`, certificate-authority-data: ${caData}`, ''),
+    );
+    const core = pathToFileURL(
+      path.join(path.dirname(fileURLToPath(import.meta.url)), '../../packages/core/src/index.ts'),
+    ).href;
+    const script = `
+      const { connectCluster } = await import(${JSON.stringify(core)});
+      const client = await connectCluster({ kubeconfigPath: ${JSON.stringify(kubeconfigPath)}, requestTimeoutMs: 300, retry: { attempts: 1 } });
+      const missing = await client.getPersistentVolume('via-fetch');
+      const slow = await client.getPersistentVolume('stall-body');
+      const controller = new AbortController();
+      const listing = client.listClaimEvents('stall-headers', { signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      const aborted = await listing;
+      await client.close();
+      process.stdout.write(JSON.stringify({ missing, slow: slow.ok ? 'ok' : slow.reason, aborted: aborted.ok ? 'ok' : aborted.reason }));
+    `;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--no-warnings', '--input-type=module', '-e', script],
+      { env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' } },
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      missing: { ok: true, value: undefined },
+      slow: 'Timeout',
+      aborted: 'Aborted',
+    });
+    expect(
+      seen.some((r) => r.url === '/api/v1/persistentvolumes/via-fetch' && r.authorization === 'Bearer plain'),
+    ).toBe(true);
   });
 
   it('ensures a namespace with a create; when creating is forbidden, an existing namespace is fine', async () => {
