@@ -58,11 +58,6 @@ function count<T>(items: readonly T[], key: (item: T) => string): Record<string,
   return out;
 }
 
-function phaseOf(obj: unknown): string {
-  const status = (obj as { status?: { phase?: unknown } }).status;
-  return typeof status?.phase === 'string' ? status.phase : '(none)';
-}
-
 function collectStats(emulator: KubeEmulator): EmulatorStats {
   const cpu = process.cpuUsage();
   const elu = performance.eventLoopUtilization();
@@ -73,13 +68,15 @@ function collectStats(emulator: KubeEmulator): EmulatorStats {
     firstRequestAt = Math.min(firstRequestAt ?? r.time, r.time);
     lastRequestEndAt = Math.max(lastRequestEndAt ?? 0, r.time + r.durationMs);
   }
+  const total = (phases: Record<string, number>) => Object.values(phases).reduce((sum, n) => sum + n, 0);
+  const volumePhases = emulator.phases('persistentvolumes');
   return {
     firstRequestAt,
     lastRequestEndAt,
-    namespaces: emulator.objects('namespaces').length,
-    persistentVolumes: emulator.objects('persistentvolumes').length,
-    claimPhases: count(emulator.objects('persistentvolumeclaims'), phaseOf),
-    volumePhases: count(emulator.objects('persistentvolumes'), phaseOf),
+    namespaces: total(emulator.phases('namespaces')),
+    persistentVolumes: total(volumePhases),
+    claimPhases: emulator.phases('persistentvolumeclaims'),
+    volumePhases,
     requests: emulator.requests.length,
     requestsByVerb: count(emulator.requests, (r) => r.verb || r.method),
     failuresByStatus: count(
