@@ -375,13 +375,17 @@ export function applyConfig(
       for (const x of stale.sort((a, b) => b.length - a.length)) removeMember(merged, x.split(SEP));
     }
   }
-  const cmp = compareObjects(live, merged);
-  const trackedCmp: Comparison = {
-    added: track(cmp.added),
-    modified: track(cmp.modified),
-    removed: track(cmp.removed),
-  };
-  const rest = transfer(managers, me, trackedCmp, force);
+  // Other managers lose what the apply changed, or conflict; with none there is nothing to compare.
+  let rest = managers;
+  if (managers.some((m) => !sameManager(m, me))) {
+    const cmp = compareObjects(live, merged);
+    const trackedCmp: Comparison = {
+      added: track(cmp.added),
+      modified: track(cmp.modified),
+      removed: track(cmp.removed),
+    };
+    rest = transfer(managers, me, trackedCmp, force);
+  }
   const changedSet =
     !previous || previous.members.size !== set.size || [...set].some((x) => !previous.members.has(x));
   const mine: Manager =

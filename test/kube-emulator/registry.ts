@@ -29,7 +29,7 @@ import {
   OBJECT_MODIFIED,
   statusBody,
 } from './status.ts';
-import { type Entry, metadataOf, objectKey, type Store } from './store.ts';
+import { Entry, metadataOf, objectKey, type Store } from './store.ts';
 
 export const PATCH_TYPES = [
   'application/json-patch+json',
@@ -62,8 +62,18 @@ export interface RegistryOptions {
 export const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
 export const PV_PROTECTION = 'kubernetes.io/pv-protection';
 
+let lastSecond = Number.NaN;
+let lastTimestamp = '';
+
+/** RFC 3339 with whole seconds, as metav1.Time; the text is kept for the second it names. */
 function timestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+  const ms = d.getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastTimestamp = d.toISOString().replace(/\.\d+Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastTimestamp;
 }
 
 function decodeError(def: ResourceDef, detail: string): ApiError {
@@ -82,6 +92,32 @@ function checkQuantities(def: ResourceDef, obj: JsonObject): void {
         throw decodeError(def, QUANTITY_REGEX_TEXT);
     }
   }
+}
+
+/**
+ * What decoding refuses (400), checked without decoding: a kind or API version other than the resource's,
+ * a namespace other than the request's, a quantity that does not parse. Decoding throws nothing else.
+ */
+function checkDecodable(def: ResourceDef, obj: JsonObject, namespace: string): void {
+  if (obj.kind !== undefined && obj.kind !== def.kind) {
+    throw badRequest(
+      `the object provided is unrecognized (must be of type ${def.kind}): couldn't get version/kind; json parse error: kind ${String(obj.kind)} is not ${def.kind}`,
+    );
+  }
+  if (obj.apiVersion !== undefined && obj.apiVersion !== 'v1') {
+    throw badRequest(
+      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (v1)`,
+    );
+  }
+  if (def.namespaced && isObject(obj.metadata)) {
+    const sent = obj.metadata.namespace;
+    if (sent !== undefined && sent !== '' && sent !== namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+  }
+  checkQuantities(def, obj);
 }
 
 function parseJsonOrYaml(raw: string): Json {
@@ -183,30 +219,15 @@ export class Registry {
         dropUnknownFields(def.kind, obj);
       }
     }
-    if (obj.kind !== undefined && obj.kind !== def.kind) {
-      throw badRequest(
-        `the object provided is unrecognized (must be of type ${def.kind}): couldn't get version/kind; json parse error: kind ${String(obj.kind)} is not ${def.kind}`,
-      );
-    }
-    if (obj.apiVersion !== undefined && obj.apiVersion !== 'v1') {
-      throw badRequest(
-        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (v1)`,
-      );
-    }
+    checkDecodable(def, obj, namespace);
     obj.apiVersion = 'v1';
     obj.kind = def.kind;
     const metadata = objectAt(obj, 'metadata');
     if (def.namespaced) {
       if (metadata.namespace === undefined || metadata.namespace === '') metadata.namespace = namespace;
-      else if (metadata.namespace !== namespace) {
-        throw badRequest(
-          'the namespace of the provided object does not match the namespace sent on the request',
-        );
-      }
     } else {
       delete metadata.namespace;
     }
-    checkQuantities(def, obj);
     normalizeTimes(obj);
     dropZeroValues(def.kind, obj);
     def.defaults(obj);
@@ -221,7 +242,7 @@ export class Registry {
     if (managers.length > 0) metadata.managedFields = encodeManagedFields(managers);
     else delete metadata.managedFields;
     const ordered = orderObject(def, obj);
-    return { object: ordered, json: JSON.stringify(ordered), managers, resourceVersion: rv };
+    return new Entry(ordered, managers, rv);
   }
 
   private admitCreate(def: ResourceDef, obj: JsonObject): void {
@@ -466,9 +487,10 @@ export class Registry {
         `failed to create typed patch object (${where}): .${undeclared[0]}: field not declared in schema`,
       );
     }
-    this.decode(def, config, namespace);
-    // The applied configuration itself is what the manager owns; defaulting must not add to it.
-    const owned = clone(config);
+    checkDecodable(def, config, namespace);
+    // The applied configuration itself is what the manager owns; defaulting must not add to it. It was
+    // parsed for this request alone, so it is used as it is.
+    const owned = config;
     owned.apiVersion = 'v1';
     const ownedMeta = objectAt(owned, 'metadata');
     ownedMeta.name = name;
@@ -621,8 +643,17 @@ export class Registry {
 }
 
 function canonicalizeInPlace(def: ResourceDef, obj: JsonObject): void {
-  // Only quantities: the applied configuration keeps its shape otherwise.
-  const copy = clone(obj);
+  // Only quantities: the applied configuration keeps its shape otherwise. Defaulting runs on a copy of the
+  // quantity maps alone (all defaulting changes of them), and their values are taken back.
+  const copy: JsonObject = {};
+  for (const path of quantityMaps) {
+    let src: Json | undefined = obj;
+    for (const key of path) src = isObject(src) ? src[key] : undefined;
+    if (!isObject(src)) continue;
+    let dst = copy;
+    for (const key of path.slice(0, -1)) dst = objectAt(dst, key);
+    dst[path[path.length - 1] as string] = { ...src };
+  }
   def.defaults(copy);
   for (const path of quantityMaps) {
     let src: Json | undefined = copy;
@@ -734,7 +765,29 @@ function orderObject(def: ResourceDef, obj: JsonObject): JsonObject {
   return out;
 }
 
-/** A deep copy of a stored object: parsed from the JSON kept with it (the same as clone(entry.object), cheaper). */
+/**
+ * A copy of a stored object to change for its next version. Stored objects are never changed in place, so
+ * the copy shares what lies deeper than two levels: its own containers are the object, its top-level
+ * fields (metadata, spec, status) and their fields (labels, annotations, finalizers, claimRef, capacity,
+ * accessModes…) — which a write may set or delete keys and items of. Anything deeper is replaced, never
+ * changed (as the controllers' and the registry's writes do).
+ */
 function copyOf(entry: Entry): JsonObject {
-  return JSON.parse(entry.json) as JsonObject;
+  const out: JsonObject = {};
+  const source = entry.object;
+  for (const key in source) out[key] = copyLevel(source[key] as Json, 1);
+  return out;
+}
+
+function copyLevel(value: Json, depth: number): Json {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    return depth < 2 ? value.map((item) => copyLevel(item, depth + 1)) : value.slice();
+  }
+  const out: JsonObject = {};
+  for (const key in value) {
+    const item = value[key] as Json;
+    out[key] = depth < 2 ? copyLevel(item, depth + 1) : item;
+  }
+  return out;
 }

@@ -6,12 +6,28 @@ import type { Manager } from './managed-fields.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-export interface Entry {
-  object: JsonObject;
-  /** The object serialized once per version, reused by every list and watch. */
-  json: string;
-  managers: Manager[];
-  resourceVersion: number;
+/** One stored version of an object. Its object is never changed once stored (writes copy it). */
+export class Entry {
+  readonly object: JsonObject;
+  readonly managers: Manager[];
+  readonly resourceVersion: number;
+  #json: string | undefined;
+
+  constructor(object: JsonObject, managers: Manager[], resourceVersion: number) {
+    this.object = object;
+    this.managers = managers;
+    this.resourceVersion = resourceVersion;
+  }
+
+  /**
+   * The object serialized once per version, when first asked for (a response, a list, a watch event),
+   * then reused by every other reader: a version nobody reads (a controller's intermediate write) is never
+   * serialized.
+   */
+  get json(): string {
+    this.#json ??= JSON.stringify(this.object);
+    return this.#json;
+  }
 }
 
 export interface StoreEvent {
