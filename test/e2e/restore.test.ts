@@ -1,9 +1,10 @@
 // `efs-dr restore` end to end through the CLI (in-process, as `pnpm efs-dr restore` runs it) against two
 // Kubernetes emulators: volumes provisioned on the primary, restored onto the secondary with the replica's host.
 // Faults, a volume that cannot be restored, the original's committed layout, replace-existing, dry run.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '@efs-dr/cli';
-import { readVolumesReport, type Volume } from '@efs-dr/core';
+import { RESTORED_MANIFEST_HEADER, readVolumesReport, type Volume } from '@efs-dr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEfsEmulator } from '../efs-emulator/server.ts';
 import { type KubeEmulator, startKubeEmulator } from '../kube-emulator/index.ts';
@@ -118,6 +119,18 @@ describe('efs-dr restore onto a second cluster', () => {
     expect(rows.every((row) => row.secondaryNfsHostname === SECONDARY_HOST)).toBe(true);
     expect(rows.every((row) => row.primaryNfsHostname === PRIMARY_HOST)).toBe(true);
     expect(doc.manifestFilesChanged).toBe(40);
+    // Each restored manifest is listed and written under the target cluster's key, with the replica host.
+    expect(doc.manifestFiles).toHaveLength(40);
+    for (const v of s.volumes) {
+      const file = `manifests/${SECONDARY_CLUSTER}/${v.businessUnit}/${v.application}/${v.namespace}/${v.pvcName}.yaml`;
+      expect(doc.manifestFiles).toContain(file);
+      const text = await readFile(join(s.repo, file), 'utf8');
+      expect(
+        text.startsWith(`${RESTORED_MANIFEST_HEADER}---\napiVersion: v1\nkind: PersistentVolume\n`),
+      ).toBe(true);
+      expect(text).toContain(`\n    server: ${SECONDARY_HOST}\n`);
+      expect(text).toContain(`\n  name: ${v.pvcName}\n  namespace: ${v.namespace}\n`);
+    }
   });
 });
 

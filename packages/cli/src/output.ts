@@ -23,8 +23,12 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
-/** Written to the stream in pieces of about this many characters. */
-const JSON_CHUNK = 64 * 1024;
+/**
+ * Written to the stream in pieces of about this many characters: at most 32 KiB even as two-byte text (one
+ * non-Latin-1 character makes a whole joined piece two-byte), below V8's large-object size, so each piece is
+ * short-lived young garbage rather than a large object left in the old generation until a full collection.
+ */
+const JSON_CHUNK = 16 * 1024;
 /** Levels of the document written piece by piece (the document and its fields); deeper values whole. */
 const JSON_PIECEWISE_DEPTH = 2;
 

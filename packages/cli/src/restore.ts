@@ -283,6 +283,8 @@ async function run(context: CommandContext): Promise<number> {
       allowNonMountPoint: values['allow-unmounted'] === true,
       volumesRoot: config.volumesRoot,
       ...(replication ? { stopReplication: replication } : {}),
+      // Only their paths are reported (and the files are written): the texts need not be kept.
+      keepManifestContent: false,
       logger,
     });
   } finally {

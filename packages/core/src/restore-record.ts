@@ -97,7 +97,8 @@ export async function updateRestoreReport(
 /**
  * The restored manifest of every volume on the target, written to the checkout when its bytes differ. Local
  * files of a few KiB: synchronous reads and writes (one syscall each, no thread-pool round trips; 10,000 files
- * in well under a second), yielding to the event loop between batches.
+ * in well under a second), yielding to the event loop between batches. A file in a directory this run created
+ * cannot exist yet: it is not read first (a fresh restore of 10,000 volumes: 10,000 failed opens fewer).
  */
 export async function writeRestoredManifests(
   onTarget: readonly RestoreWork[],
@@ -105,9 +106,10 @@ export async function writeRestoredManifests(
   manifestsDir: string,
   dryRun: boolean,
 ): Promise<{ list: { path: string; content: string }[]; changed: number }> {
+  const keepContent = options.keepManifestContent !== false;
   const list: { path: string; content: string }[] = [];
   let changed = 0;
-  const createdDirs = new Set<string>();
+  const knownDirs = new Map<string, 'existed' | 'created'>();
   for (const [index, item] of onTarget.entries()) {
     if (!item.pv) continue;
     if (index > 0 && index % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -117,18 +119,18 @@ export async function writeRestoredManifests(
     );
     const content = serializeVolumeManifest(item.pv, item.pvc);
     item.result.file = file;
-    list.push({ path: file, content });
+    list.push({ path: file, content: keepContent ? content : '' });
     // The objects are not needed any more; their text is.
     item.pv = undefined;
     item.pvc = undefined;
     const abs = path.join(options.repoRoot, file);
-    if (readIfExists(abs) === content) continue;
+    const dir = path.dirname(abs);
+    if (knownDirs.get(dir) !== 'created' && readIfExists(abs) === content) continue;
     changed++;
     if (dryRun) continue;
-    const dir = path.dirname(abs);
-    if (!createdDirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      createdDirs.add(dir);
+    if (!knownDirs.has(dir)) {
+      // mkdirSync tells the first directory it had to create: none means the directory was there already.
+      knownDirs.set(dir, mkdirSync(dir, { recursive: true }) === undefined ? 'existed' : 'created');
     }
     writeFileSync(abs, content);
   }

@@ -95,6 +95,12 @@ export interface RestoreOptions {
   clock?: () => number;
   /** Between two LISTs while waiting for replaced objects to be gone (default 500 ms). */
   gonePollIntervalMs?: number;
+  /**
+   * Keep the text of every restored manifest in the result's `manifestFiles` (default true: the action commits
+   * them from there). False leaves each `content` empty, for a caller that only reports the paths (the CLI):
+   * 10,000 volumes' texts (~17 MB) are then not held to the end.
+   */
+  keepManifestContent?: boolean;
 }
 
 export type RestoreOutcome = 'restored' | 'unchanged' | 'skipped' | 'failed';
@@ -157,7 +163,7 @@ export interface RestoreResult {
   report: RestoreReportUpdate | { skipped: string };
   /**
    * The restored manifests of every restored and unchanged volume (the action commits them; unchanged files
-   * make no commit). Written to `repoRoot` unless dry run.
+   * make no commit). Written to `repoRoot` unless dry run. `content` is empty with `keepManifestContent: false`.
    */
   manifestFiles: { path: string; content: string }[];
   /** Restored manifest files whose content differs from the checkout (written, or would be in a dry run). */
