@@ -364,12 +364,51 @@ describe('waitForBound reasons', () => {
         .filter((r) => r.resource === 'persistentvolumeclaims' && r.verb === 'watch');
       expect(claimWatches.length).toBeGreaterThanOrEqual(2);
       expect(claimWatches.every((w) => Number(w.query.resourceVersion) > 0)).toBe(true);
+      // listed once: a one-item list of all claims for the resourceVersion, then the claim's namespace
       const claimLists = kube.requests
         .slice(since)
         .filter((r) => r.resource === 'persistentvolumeclaims' && r.verb === 'list');
-      expect(claimLists).toHaveLength(1);
+      expect(claimLists.map((r) => `${r.namespace || '*'} ${r.query.limit}`)).toEqual([
+        '* 1',
+        'late-bind 500',
+      ]);
     } finally {
       await shortWatches.close();
+    }
+  });
+
+  it('lists claims of few namespaces namespace by namespace, after a resourceVersion to watch them all from', async () => {
+    const pairs = ['north', 'south', 'east'].flatMap((namespace) =>
+      [1, 2].map((i) => volumePair(`spread-${i}`, { namespace: `spread-${namespace}` })),
+    );
+    const unrelated = volumePair('other-app', { namespace: 'spread-unrelated' });
+    for (const p of [...pairs, unrelated]) {
+      expect((await client.ensureNamespace(p.namespace)).ok).toBe(true);
+      expect((await client.applyObject(p.pv)).ok).toBe(true);
+      expect((await client.applyObject(p.pvc)).ok).toBe(true);
+    }
+    const since = kube.requests.length;
+    const result = await client.waitForBound(
+      pairs.map((p) => ({ namespace: p.namespace, name: p.pvc.metadata?.name ?? '', pvName: p.pvName })),
+      { deadlineMs: 15_000 },
+    );
+    expect([...result.values()]).toEqual(Array.from({ length: 6 }, () => ({ bound: true })));
+    const claimRequests = kube.requests.slice(since).filter((r) => r.resource === 'persistentvolumeclaims');
+    const lists = claimRequests.filter((r) => r.verb === 'list');
+    // first the one-item list of all claims (its resourceVersion is where the watch starts), then each namespace
+    // of the claims waited for, and nothing of the unrelated namespace
+    expect(lists[0]).toMatchObject({ namespace: '', query: { limit: '1' } });
+    expect(
+      lists
+        .slice(1)
+        .map((r) => r.namespace)
+        .sort(),
+    ).toEqual(['spread-east', 'spread-north', 'spread-south']);
+    for (const watch of claimRequests.filter((r) => r.verb === 'watch')) {
+      expect(watch.namespace).toBe('');
+      expect(kube.requests.indexOf(watch)).toBeGreaterThan(
+        kube.requests.indexOf(lists[lists.length - 1] as never),
+      );
     }
   });
 

@@ -617,12 +617,57 @@ export class ClusterClient {
     }
   }
 
+  /**
+   * The claims of some namespaces, each namespace listed on its own (in parallel, within the client's
+   * concurrency), as the wait's views. The resourceVersion returned comes from a one-item list of all claims
+   * made first: no later than any namespace's list, so a watch of all namespaces from it misses no change
+   * (resourceVersions are opaque: they are never compared).
+   */
+  async #listClaimsIn(
+    namespaces: readonly string[],
+    labelSelector: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ClusterResult<ObjectList<Served<V1PersistentVolumeClaim>>>> {
+    const head = {
+      path: `${claimsPath(undefined)}${queryString({ ...selector(labelSelector), limit: '1' })}`,
+      signal,
+    };
+    const first = await this.#retrying(
+      'list /api/v1/persistentvolumeclaims',
+      undefined,
+      () => this.#request<{ metadata?: { resourceVersion?: string } }>('GET', head),
+      signal,
+    );
+    if (!first.result.ok) return first.result;
+    const lists = await Promise.all(
+      namespaces.map((namespace) =>
+        this.#listAll(claimsPath(namespace), selector(labelSelector), signal, waitViewOfClaim),
+      ),
+    );
+    const items: Served<V1PersistentVolumeClaim>[] = [];
+    for (const list of lists) {
+      if (!list.ok) return list;
+      for (const item of list.value.items) items.push(item);
+    }
+    return {
+      ok: true,
+      value: { items, resourceVersion: first.result.value.metadata?.resourceVersion ?? '' },
+    };
+  }
+
   #bindingSource(): BindingSource {
     return {
       // Only what the wait reads of each object is kept, page by page: a restore's wait lists every claim and
       // volume (10,000 each), and whole objects would all be held until the last page.
       listClaims: (scope, signal) =>
-        this.#listAll(claimsPath(scope.namespace), selector(scope.labelSelector), signal, waitViewOfClaim),
+        scope.namespaces !== undefined && scope.namespace === undefined
+          ? this.#listClaimsIn(scope.namespaces, scope.labelSelector, signal)
+          : this.#listAll(
+              claimsPath(scope.namespace),
+              selector(scope.labelSelector),
+              signal,
+              waitViewOfClaim,
+            ),
       listVolumes: (signal, labelSelector) =>
         this.#listAll('/api/v1/persistentvolumes', selector(labelSelector), signal, waitViewOfVolume),
       listClaimEvents: (namespace) => this.listClaimEvents(namespace),

@@ -35,8 +35,13 @@ export interface WatchHandle {
 
 /** What `waitForBound` needs from a cluster (the client implements it; tests may fake it). */
 export interface BindingSource {
+  /**
+   * Claims of one namespace, or of all. With `namespaces` (and no `namespace`): the claims of those
+   * namespaces only, each listed on its own (in parallel), with a resourceVersion no later than any of those
+   * lists, to watch all namespaces from (so no change after a list is missed).
+   */
   listClaims(
-    scope: { namespace?: string; labelSelector?: string },
+    scope: { namespace?: string; namespaces?: readonly string[]; labelSelector?: string },
     signal?: AbortSignal,
   ): Promise<ClusterResult<ObjectList<Served<V1PersistentVolumeClaim>>>>;
   listVolumes(
@@ -55,6 +60,9 @@ export const claimKey = (c: { namespace: string; name: string }): string => `${c
 
 /** Events of at most this many namespaces are read to explain unbound claims. */
 const maxEventNamespaces = 200;
+
+/** Claims in at most this many namespaces are listed namespace by namespace (more: one list of all claims). */
+const maxListedNamespaces = 256;
 
 /**
  * Waits for pre-bound claims to be Bound: a claim counts as Bound when the server shows it Bound to its
@@ -133,11 +141,15 @@ export async function waitForBound(
     options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector };
   const informer = { source, clock, logger, stop: stop.signal, query: selectorQuery };
   const claimScope = options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector };
+  const namespaces = [...new Set([...wanted.values()].map((c) => c.namespace))];
+  // Claims spread over few namespaces are listed namespace by namespace, in parallel: only theirs (not every
+  // claim of the cluster), and the server's latency is paid once, not once per page of a single list.
+  const listScope = namespaces.length <= maxListedNamespaces ? { ...claimScope, namespaces } : claimScope;
   const runClaimInformers = async () => {
     const outcome = await runInformer(informer, {
       what: 'persistentvolumeclaims',
       path: '/api/v1/persistentvolumeclaims',
-      list: (signal) => source.listClaims(claimScope, signal),
+      list: (signal) => source.listClaims(listScope, signal),
       sink: claimSink(undefined),
       onFailure: (f) => {
         failures.claims = f;
@@ -145,7 +157,6 @@ export async function waitForBound(
       giveUpOnForbidden: true,
     });
     if (outcome !== 'forbidden') return;
-    const namespaces = [...new Set([...wanted.values()].map((c) => c.namespace))];
     logger.debug(`cannot watch claims in all namespaces; watching ${namespaces.length} namespace(s) instead`);
     await Promise.all(
       namespaces.map((namespace) =>

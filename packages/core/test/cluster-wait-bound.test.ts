@@ -42,11 +42,13 @@ function scriptedSource(options: {
   volumeList?: () => ClusterResult<{ items: Served<V1PersistentVolume>[]; resourceVersion: string }>;
 }) {
   const watches: WatchCall[] = [];
+  const claimScopes: Parameters<BindingSource['listClaims']>[0][] = [];
   let claimLists = 0;
   let volumeLists = 0;
   const source: BindingSource = {
-    listClaims: async () => {
+    listClaims: async (scope) => {
       claimLists++;
+      claimScopes.push(scope);
       return options.claimList();
     },
     listVolumes: async () => {
@@ -67,7 +69,7 @@ function scriptedSource(options: {
       return { done: Promise.race([Promise.resolve(step.end), aborted]), abort };
     },
   };
-  return { source, watches, claimLists: () => claimLists, volumeLists: () => volumeLists };
+  return { source, watches, claimScopes, claimLists: () => claimLists, volumeLists: () => volumeLists };
 }
 
 const options = { clock: systemClusterClock, logger: silentLogger };
@@ -91,6 +93,26 @@ describe('waitForBound', () => {
     // every claim Bound: volumes were never read nor watched (only an unbound claim's reason needs them)
     expect(s.volumeLists()).toBe(0);
     expect(s.watches.every((w) => w.path === '/api/v1/persistentvolumeclaims')).toBe(true);
+  });
+
+  it('lists the claims of up to 256 namespaces namespace by namespace, of more in one list', async () => {
+    const s = scriptedSource({
+      claimList: () => ({ ok: true, value: { items: [pvc('Bound', '5')], resourceVersion: '5' } }),
+      claimWatches: [],
+    });
+    const few = [claim, { namespace: 'other', name: 'x', pvName: 'bu.app.other.x' }];
+    await waitForBound(s.source, few, { ...options, deadlineMs: 100, labelSelector: 'a=b' });
+    expect(s.claimScopes[0]).toEqual({ labelSelector: 'a=b', namespaces: ['ns', 'other'] });
+    // the watch still covers every namespace
+    expect(s.watches[0]?.path).toBe('/api/v1/persistentvolumeclaims');
+
+    const spread = Array.from({ length: 257 }, (_, i) => ({
+      namespace: `ns-${i}`,
+      name: 'x',
+      pvName: `v${i}`,
+    }));
+    await waitForBound(s.source, [claim, ...spread], { ...options, deadlineMs: 100 });
+    expect(s.claimScopes[1]).toEqual({});
   });
 
   it('lists again after 410 Expired (as an ERROR event or as the watch status)', async () => {
