@@ -2,7 +2,7 @@
 // it: field sets (FieldsV1), the Apply merge with pruning of fields a manager stopped applying,
 // conflicts with other managers, and the ownership transfer an Update (create/put/patch) performs.
 import { clone, deepEqual, isObject, type Json, type JsonObject } from './json.ts';
-import { childPath, isAtomicStruct, isValueStruct, listTypeAt } from './schema.ts';
+import { type FieldSchema, fieldSchema, ROOT_SCHEMA } from './schema.ts';
 
 /** One member of a field set: the FieldsV1 keys from the root ('f:spec', 'f:nfs', 'f:server'). */
 type Segments = string[];
@@ -47,50 +47,104 @@ const ignoredMeta = new Set([
   'selfLink',
 ]);
 
+/**
+ * Members are interned: the same field of objects of one shape is one string, made once and shared by
+ * every field set that holds it (fewer strings built per write, and field sets that keep less alive).
+ * The table is dropped when it grows past a bound; a member made again is equal, only not shared.
+ */
+const fieldMembers = new Map<string, Map<string, string>>();
+const itemMembers = new Map<string, Map<string, string>>();
+let internedMembers = 0;
+const INTERNED_MAX = 100_000;
+
+function interned(
+  table: Map<string, Map<string, string>>,
+  parent: string,
+  key: string,
+  segment: string,
+): string {
+  let children = table.get(parent);
+  if (!children) {
+    if (internedMembers >= INTERNED_MAX) {
+      fieldMembers.clear();
+      itemMembers.clear();
+      internedMembers = 0;
+    }
+    children = new Map();
+    table.set(parent, children);
+  }
+  let member = children.get(key);
+  if (member === undefined) {
+    member = parent === '' ? segment : `${parent}${SEP}${segment}`;
+    children.set(key, member);
+    internedMembers++;
+  }
+  return member;
+}
+
+/** The member of field `key` under `parent` ('' is the root): parent + 'f:key'. */
+function fieldMember(parent: string, key: string): string {
+  const children = fieldMembers.get(parent);
+  const member = children?.get(key);
+  return member ?? interned(fieldMembers, parent, key, `f:${key}`);
+}
+
+/** The member of a list item (`k:{…}` or `v:…`) under `parent`. */
+function itemMember(parent: string, segment: string): string {
+  return itemMembers.get(parent)?.get(segment) ?? interned(itemMembers, parent, segment, segment);
+}
+
+function hasKeys(value: JsonObject): boolean {
+  for (const _ in value) return true;
+  return false;
+}
+
+const METADATA_SCHEMA = fieldSchema(ROOT_SCHEMA, 'metadata');
+
 function walkMembers(
   value: Json,
-  path: string,
-  prefix: Segments,
+  schema: FieldSchema,
+  member: string,
   out: Set<string>,
   leavesOnly: boolean,
 ): void {
-  if (isObject(value) && !isAtomicStruct(path) && Object.keys(value).length > 0) {
-    if (!leavesOnly && prefix.length > 0 && !isValueStruct(path)) out.add(prefix.join(SEP));
-    for (const [k, v] of Object.entries(value)) {
-      if (path === '' && ignoredTop.has(k)) continue;
-      if (path === 'metadata' && ignoredMeta.has(k)) continue;
-      walkMembers(v, childPath(path, k), [...prefix, `f:${k}`], out, leavesOnly);
+  if (isObject(value) && !schema.atomic && hasKeys(value)) {
+    if (!leavesOnly && member !== '' && !schema.value) out.add(member);
+    for (const k in value) {
+      if (schema === ROOT_SCHEMA && ignoredTop.has(k)) continue;
+      if (schema === METADATA_SCHEMA && ignoredMeta.has(k)) continue;
+      walkMembers(value[k] as Json, fieldSchema(schema, k), fieldMember(member, k), out, leavesOnly);
     }
     return;
   }
-  const lt = listTypeAt(path);
+  const lt = schema.list;
   if (Array.isArray(value) && value.length > 0 && lt.type !== 'atomic') {
-    if (!leavesOnly) out.add(prefix.join(SEP));
+    if (!leavesOnly) out.add(member);
     for (const item of value) {
       if (lt.type === 'set') {
-        out.add([...prefix, `v:${JSON.stringify(item)}`].join(SEP));
+        out.add(itemMember(member, `v:${JSON.stringify(item)}`));
       } else if (isObject(item)) {
-        const itemPrefix = [...prefix, keyFor(item, lt.keys)];
-        out.add(itemPrefix.join(SEP));
-        for (const [k, v] of Object.entries(item))
-          walkMembers(v, childPath(`${path}[]`, k), [...itemPrefix, `f:${k}`], out, leavesOnly);
+        const itemKey = itemMember(member, keyFor(item, lt.keys));
+        out.add(itemKey);
+        for (const k in item)
+          walkMembers(item[k] as Json, fieldSchema(schema.item, k), fieldMember(itemKey, k), out, leavesOnly);
       }
     }
     return;
   }
-  if (prefix.length > 0) out.add(prefix.join(SEP));
+  if (member !== '') out.add(member);
 }
 
 /** The field set an applied configuration specifies (its leaves and list items). */
 export function appliedSet(config: JsonObject): Set<string> {
   const out = new Set<string>();
-  walkMembers(config, '', [], out, true);
+  walkMembers(config, ROOT_SCHEMA, '', out, true);
   return out;
 }
 
-function allMembers(value: Json, path: string, prefix: Segments, out: Set<string>): void {
-  walkMembers(value, path, prefix, out, false);
-  if (prefix.length > 0 && !isValueStruct(path)) out.add(prefix.join(SEP));
+function allMembers(value: Json, schema: FieldSchema, member: string, out: Set<string>): void {
+  walkMembers(value, schema, member, out, false);
+  if (member !== '' && !schema.value) out.add(member);
 }
 
 export interface Comparison {
@@ -102,34 +156,32 @@ export interface Comparison {
 function compareAt(
   oldV: Json | undefined,
   newV: Json | undefined,
-  path: string,
-  prefix: Segments,
+  schema: FieldSchema,
+  member: string,
   c: Comparison,
 ): void {
-  if (path === 'metadata' || path === '') {
-    // fall through to object handling below with the ignore lists
-  }
   if (oldV === undefined && newV === undefined) return;
   if (oldV === undefined) {
-    allMembers(newV as Json, path, prefix, c.added);
+    allMembers(newV as Json, schema, member, c.added);
     return;
   }
   if (newV === undefined) {
-    allMembers(oldV, path, prefix, c.removed);
+    allMembers(oldV, schema, member, c.removed);
     return;
   }
-  if (isObject(oldV) && isObject(newV) && !isAtomicStruct(path)) {
-    const keys = new Set([...Object.keys(oldV), ...Object.keys(newV)]);
-    for (const k of keys) {
-      if (path === '' && ignoredTop.has(k)) continue;
-      if (path === 'metadata' && ignoredMeta.has(k)) continue;
+  if (isObject(oldV) && isObject(newV) && !schema.atomic) {
+    const visit = (k: string) => {
+      if (schema === ROOT_SCHEMA && ignoredTop.has(k)) return;
+      if (schema === METADATA_SCHEMA && ignoredMeta.has(k)) return;
       // An unchanged field adds nothing; skipping it spares walking what a write did not touch.
-      if (deepEqual(oldV[k], newV[k])) continue;
-      compareAt(oldV[k], newV[k], childPath(path, k), [...prefix, `f:${k}`], c);
-    }
+      if (deepEqual(oldV[k], newV[k])) return;
+      compareAt(oldV[k], newV[k], fieldSchema(schema, k), fieldMember(member, k), c);
+    };
+    for (const k in oldV) visit(k);
+    for (const k in newV) if (!Object.hasOwn(oldV, k)) visit(k);
     return;
   }
-  const lt = listTypeAt(path);
+  const lt = schema.list;
   if (Array.isArray(oldV) && Array.isArray(newV) && lt.type !== 'atomic') {
     const index = (items: Json[]) => {
       const m = new Map<string, Json>();
@@ -143,31 +195,33 @@ function compareAt(
     const newItems = index(newV);
     for (const [k, item] of newItems) {
       const before = oldItems.get(k);
+      const itemKey = itemMember(member, k);
       if (before === undefined) {
-        c.added.add([...prefix, k].join(SEP));
+        c.added.add(itemKey);
         if (isObject(item))
-          for (const [f, v] of Object.entries(item))
-            allMembers(v, childPath(`${path}[]`, f), [...prefix, k, `f:${f}`], c.added);
+          for (const f in item)
+            allMembers(item[f] as Json, fieldSchema(schema.item, f), fieldMember(itemKey, f), c.added);
       } else if (lt.type === 'map') {
-        compareAt(before, item, `${path}[]`, [...prefix, k], c);
+        compareAt(before, item, schema.item, itemKey, c);
       }
     }
     for (const [k, item] of oldItems) {
       if (!newItems.has(k)) {
-        c.removed.add([...prefix, k].join(SEP));
+        const itemKey = itemMember(member, k);
+        c.removed.add(itemKey);
         if (isObject(item))
-          for (const [f, v] of Object.entries(item))
-            allMembers(v, childPath(`${path}[]`, f), [...prefix, k, `f:${f}`], c.removed);
+          for (const f in item)
+            allMembers(item[f] as Json, fieldSchema(schema.item, f), fieldMember(itemKey, f), c.removed);
       }
     }
     return;
   }
-  if (!deepEqual(oldV, newV)) c.modified.add(prefix.join(SEP));
+  if (!deepEqual(oldV, newV)) c.modified.add(member);
 }
 
 export function compareObjects(oldObj: JsonObject, newObj: JsonObject): Comparison {
   const c: Comparison = { added: new Set(), modified: new Set(), removed: new Set() };
-  compareAt(oldObj, newObj, '', [], c);
+  compareAt(oldObj, newObj, ROOT_SCHEMA, '', c);
   return c;
 }
 
@@ -232,19 +286,19 @@ function removeMember(obj: JsonObject, segments: Segments): void {
   }
 }
 
-function mergeValue(live: Json | undefined, config: Json, path: string): Json {
-  if (isObject(config) && isObject(live) && !isAtomicStruct(path)) {
+function mergeValue(live: Json | undefined, config: Json, schema: FieldSchema): Json {
+  if (isObject(config) && isObject(live) && !schema.atomic) {
     const out: JsonObject = { ...live };
     for (const [k, v] of Object.entries(config)) {
       if (v === null) {
         delete out[k];
         continue;
       }
-      out[k] = mergeValue(live[k], v, childPath(path, k));
+      out[k] = mergeValue(live[k], v, fieldSchema(schema, k));
     }
     return out;
   }
-  const lt = listTypeAt(path);
+  const lt = schema.list;
   if (Array.isArray(config) && Array.isArray(live) && lt.type !== 'atomic') {
     const out: Json[] = [...live];
     for (const item of config) {
@@ -255,7 +309,7 @@ function mergeValue(live: Json | undefined, config: Json, path: string): Json {
       if (!isObject(item)) continue;
       const key = keyFor(item, lt.keys);
       const at = out.findIndex((x) => isObject(x) && keyFor(x, lt.keys) === key);
-      if (at >= 0) out[at] = mergeValue(out[at], item, `${path}[]`);
+      if (at >= 0) out[at] = mergeValue(out[at], item, schema.item);
       else out.push(item);
     }
     return out;
@@ -301,6 +355,13 @@ function sameManager(a: Manager, b: { manager: string; operation: string; subres
   return a.manager === b.manager && a.operation === b.operation && a.subresource === b.subresource;
 }
 
+export function sameMembers(a: Set<string>, b: Set<string>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
 function difference(a: Set<string>, b: Set<string>): Set<string> {
   const out = new Set<string>();
   for (const m of a) if (!b.has(m)) out.add(m);
@@ -318,7 +379,8 @@ function transfer(
   const conflicts: { manager: Manager; members: string[] }[] = [];
   for (const m of managers) {
     if (sameManager(m, me)) continue;
-    const hit = [...m.members].filter((x) => changed.has(x));
+    const hit: string[] = [];
+    for (const x of changed) if (m.members.has(x)) hit.push(x);
     if (hit.length > 0) conflicts.push({ manager: m, members: hit });
   }
   if (!force && conflicts.length > 0) {
@@ -332,12 +394,16 @@ function transfer(
       ),
     );
   }
+  const loses = (m: Manager) => {
+    for (const x of changed) if (m.members.has(x)) return true;
+    for (const x of cmp.removed) if (m.members.has(x)) return true;
+    return false;
+  };
   return managers
     .map((m) => {
-      if (sameManager(m, me)) return m;
-      const members = difference(difference(m.members, changed), cmp.removed);
       // Unchanged ownership keeps its set (and with it the encoded fieldsV1, see encodeManagedFields).
-      return members.size === m.members.size ? m : { ...m, members };
+      if (sameManager(m, me) || !loses(m)) return m;
+      return { ...m, members: difference(difference(m.members, changed), cmp.removed) };
     })
     .filter((m) => m.members.size > 0 || sameManager(m, me));
 }
@@ -364,7 +430,7 @@ export function applyConfig(
   const me = { manager, operation: 'Apply' as const, subresource };
   const set = track(appliedSet(config));
   const previous = managers.find((m) => sameManager(m, me));
-  let merged = mergeValue(live, config, '') as JsonObject;
+  let merged = mergeValue(live, config, ROOT_SCHEMA) as JsonObject;
   // Prune what this manager applied before, no longer applies, and nobody else owns.
   if (previous) {
     const others = new Set<string>();
@@ -386,8 +452,7 @@ export function applyConfig(
     };
     rest = transfer(managers, me, trackedCmp, force);
   }
-  const changedSet =
-    !previous || previous.members.size !== set.size || [...set].some((x) => !previous.members.has(x));
+  const changedSet = !previous || !sameMembers(previous.members, set);
   const mine: Manager =
     changedSet || !previous
       ? { ...me, time: now, members: set }
@@ -416,12 +481,11 @@ export function updateOwnership(
   };
   const rest = transfer(managers, me, cmp, true);
   const previous = rest.find((m) => sameManager(m, me));
-  const members = new Set(previous ? difference(previous.members, cmp.removed) : []);
+  const members = previous ? difference(previous.members, cmp.removed) : new Set<string>();
   for (const x of cmp.modified) members.add(x);
   for (const x of cmp.added) members.add(x);
   const out = rest.filter((m) => !sameManager(m, me));
-  const changedSet =
-    !previous || previous.members.size !== members.size || [...members].some((x) => !previous.members.has(x));
+  const changedSet = !previous || !sameMembers(previous.members, members);
   if (members.size > 0)
     out.push(
       changedSet || !previous
@@ -438,18 +502,40 @@ export function updateOwnership(
  * same members (the same manager writing objects of the same shape) share one tree too.
  */
 const fieldsV1Cache = new WeakMap<Set<string>, JsonObject>();
-const fieldsV1ByMembers = new Map<string, JsonObject>();
+const fieldsV1ByMembers = new Map<string, { members: Set<string>; tree: JsonObject }>();
 const FIELDS_V1_SHARED_MAX = 4096;
+
+/** Members as small numbers, for a short fingerprint of a field set (its order does not matter). */
+const memberIds = new Map<string, number>();
+const MEMBER_IDS_MAX = 100_000;
+
+function fingerprint(members: Set<string>): string {
+  let sum = 0;
+  let mix = 0;
+  for (const m of members) {
+    let id = memberIds.get(m);
+    if (id === undefined) {
+      if (memberIds.size >= MEMBER_IDS_MAX) memberIds.clear();
+      id = memberIds.size + 1;
+      memberIds.set(m, id);
+    }
+    sum = (sum + id) | 0;
+    mix = (mix + Math.imul(id ^ (id >>> 7), 0x9e3779b1)) | 0;
+  }
+  return `${members.size}:${sum}:${mix}`;
+}
 
 function toFieldsV1(members: Set<string>): JsonObject {
   let cached = fieldsV1Cache.get(members);
   if (!cached) {
-    const key = [...members].join('\0');
-    cached = fieldsV1ByMembers.get(key);
-    if (!cached) {
+    // Sets with the same members share one tree; a fingerprint finds it, comparing the sets proves it.
+    const key = fingerprint(members);
+    const shared = fieldsV1ByMembers.get(key);
+    if (shared && sameMembers(shared.members, members)) cached = shared.tree;
+    else {
       cached = buildFieldsV1(members);
       if (fieldsV1ByMembers.size >= FIELDS_V1_SHARED_MAX) fieldsV1ByMembers.clear();
-      fieldsV1ByMembers.set(key, cached);
+      fieldsV1ByMembers.set(key, { members, tree: cached });
     }
     fieldsV1Cache.set(members, cached);
   }

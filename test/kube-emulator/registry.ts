@@ -11,6 +11,7 @@ import {
   decodeManagedFields,
   encodeManagedFields,
   type Manager,
+  sameMembers,
   updateOwnership,
 } from './managed-fields.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.ts';
@@ -155,18 +156,39 @@ function normalizeTimes(obj: JsonObject): void {
     if (obj[k] !== undefined && obj[k] !== null) obj[k] = rfc3339(obj[k]) as Json;
 }
 
+const trackers = new Map<string, (set: Set<string>) => Set<string>>();
+
+/**
+ * The members an endpoint tracks: the main resource does not own status fields, the status subresource
+ * owns only them. A set with nothing to drop is returned as it is (field sets are never changed).
+ */
 function trackFor(def: ResourceDef, subresource: string): (set: Set<string>) => Set<string> {
-  const statusTop = new Set(def.statusFields.map((f) => `f:${f}`));
-  return (set) => {
-    const out = new Set<string>();
-    for (const m of set) {
-      const nl = m.indexOf('\n');
-      const top = nl < 0 ? m : m.slice(0, nl);
-      const isStatus = statusTop.has(top);
-      if (subresource === 'status' ? isStatus : !isStatus) out.add(m);
+  const key = `${def.name}/${subresource}`;
+  let track = trackers.get(key);
+  if (track) return track;
+  const statusTop = def.statusFields.map((f) => `f:${f}`);
+  const keep = (m: string) => {
+    let isStatus = false;
+    for (const top of statusTop) {
+      if (m.startsWith(top) && (m.length === top.length || m.charCodeAt(top.length) === 10)) isStatus = true;
     }
+    return subresource === 'status' ? isStatus : !isStatus;
+  };
+  track = (set) => {
+    let all = true;
+    for (const m of set) {
+      if (!keep(m)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return set;
+    const out = new Set<string>();
+    for (const m of set) if (keep(m)) out.add(m);
     return out;
   };
+  trackers.set(key, track);
+  return track;
 }
 
 export class Registry {
@@ -698,14 +720,7 @@ function sameManagers(a: Manager[], b: Manager[]): boolean {
       (x) => x.manager === m.manager && x.operation === m.operation && x.subresource === m.subresource,
     );
     if (!o) return false;
-    return (
-      m.manager === o.manager &&
-      m.operation === o.operation &&
-      m.subresource === o.subresource &&
-      m.time === o.time &&
-      m.members.size === o.members.size &&
-      [...m.members].every((x) => o.members.has(x))
-    );
+    return m.time === o.time && sameMembers(m.members, o.members);
   });
 }
 
@@ -758,10 +773,13 @@ function orderObject(def: ResourceDef, obj: JsonObject): JsonObject {
   const out: JsonObject = { kind: def.kind, apiVersion: 'v1' };
   const metadata = isObject(obj.metadata) ? obj.metadata : {};
   const m: JsonObject = {};
-  for (const k of META_ORDER) if (metadata[k] !== undefined) m[k] = metadata[k] as Json;
-  for (const [k, v] of Object.entries(metadata)) if (!(k in m)) m[k] = v;
+  for (const k of META_ORDER) {
+    const v = metadata[k];
+    if (v !== undefined) m[k] = v;
+  }
+  for (const k in metadata) if (!(k in m)) m[k] = metadata[k] as Json;
   out.metadata = m;
-  for (const [k, v] of Object.entries(obj)) if (!(k in out)) out[k] = v;
+  for (const k in obj) if (!(k in out)) out[k] = obj[k] as Json;
   return out;
 }
 

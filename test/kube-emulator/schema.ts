@@ -29,8 +29,92 @@ const strategicMergeKeys: Record<string, string> = {
   'status.conditions': 'type',
 };
 
+const ATOMIC_LIST: ListType = { type: 'atomic' };
+
 export function listTypeAt(path: string): ListType {
-  return listTypes[path] ?? { type: 'atomic' };
+  return listTypes[path] ?? ATOMIC_LIST;
+}
+
+/**
+ * The same facts as a tree to walk along an object (the root's `metadata`, its `finalizers`, a list's
+ * items): what listTypeAt, isAtomicStruct and isValueStruct say of a path, without building the path.
+ * A field the tables do not name is a plain one, and so is everything below it.
+ */
+export interface FieldSchema {
+  readonly list: ListType;
+  /** +structType=atomic */
+  readonly atomic: boolean;
+  /** A non-pointer struct (never a member of a field set itself). */
+  readonly value: boolean;
+  readonly fields: ReadonlyMap<string, FieldSchema>;
+  /** The schema of a list's items. */
+  readonly item: FieldSchema;
+}
+
+interface MutableFieldSchema {
+  list: ListType;
+  atomic: boolean;
+  value: boolean;
+  fields: Map<string, MutableFieldSchema>;
+  item: MutableFieldSchema | undefined;
+}
+
+const PLAIN: FieldSchema = (() => {
+  const node: MutableFieldSchema = {
+    list: ATOMIC_LIST,
+    atomic: false,
+    value: false,
+    fields: new Map(),
+    item: undefined,
+  };
+  node.item = node;
+  return node as FieldSchema;
+})();
+
+function buildSchemaTree(): FieldSchema {
+  const make = (): MutableFieldSchema => ({
+    list: ATOMIC_LIST,
+    atomic: false,
+    value: false,
+    fields: new Map(),
+    item: undefined,
+  });
+  const root = make();
+  const at = (path: string): MutableFieldSchema => {
+    let node = root;
+    for (const segment of path.split('.')) {
+      const items = segment.endsWith('[]');
+      const name = items ? segment.slice(0, -2) : segment;
+      let next = node.fields.get(name);
+      if (!next) {
+        next = make();
+        node.fields.set(name, next);
+      }
+      node = next;
+      if (items) {
+        node.item ??= make();
+        node = node.item;
+      }
+    }
+    return node;
+  };
+  for (const [path, type] of Object.entries(listTypes)) at(path).list = type;
+  for (const path of atomicStructs) at(path).atomic = true;
+  for (const path of valueStructs) at(path).value = true;
+  const seal = (node: MutableFieldSchema): FieldSchema => {
+    for (const child of node.fields.values()) seal(child);
+    if (node.item) seal(node.item);
+    else node.item = PLAIN as MutableFieldSchema;
+    return node as FieldSchema;
+  };
+  return seal(root);
+}
+
+/** The schema of an object's root; `fieldSchema(ROOT_SCHEMA, 'metadata')` is its metadata's. */
+export const ROOT_SCHEMA: FieldSchema = buildSchemaTree();
+
+export function fieldSchema(node: FieldSchema, key: string): FieldSchema {
+  return node.fields.get(key) ?? PLAIN;
 }
 
 export function isAtomicStruct(path: string): boolean {
