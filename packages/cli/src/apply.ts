@@ -300,7 +300,7 @@ async function run(context: CommandContext): Promise<number> {
     }
   }
   if (values.json) {
-    writeJson(context.stdout, applyJson(result));
+    await writeJson(context.stdout, applyJson(result));
   } else {
     const out = context.stdout;
     if (result.problems.length > 0) {

@@ -2,7 +2,9 @@
 import type { OptionSpecs } from './args.ts';
 
 export interface OutputStream {
+  /** False (a Node stream whose buffer is full): wait for 'drain' before writing much more. */
   write(chunk: string): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
   /** Present on terminals. */
   isTTY?: boolean;
 }

@@ -34,37 +34,44 @@ const JSON_PIECEWISE_DEPTH = 2;
 
 /**
  * One JSON document on stdout, nothing else: the bytes of `JSON.stringify(value, null, 2)`, written in pieces
- * (each field of the document, each entry of its lists) so that the document of a 10,000-volume restore (~8 MB)
- * is never one string, nor one buffer, in memory at the end of a run.
+ * (each field of the document, each entry of its lists), waiting for the stream to drain whenever it asks to, so
+ * that the document of a 10,000-volume restore (~8 MB) is never one string in memory, nor queued whole in the
+ * stream when its reader is slower than we are.
  */
-export function writeJson(stream: OutputStream, value: unknown) {
+export async function writeJson(stream: OutputStream, value: unknown): Promise<void> {
   let pending: string[] = [];
   let size = 0;
-  const write = (text: string) => {
-    pending.push(text);
-    size += text.length;
-    if (size >= JSON_CHUNK) {
-      stream.write(pending.join(''));
-      pending = [];
-      size = 0;
+  const flush = async () => {
+    const chunk = pending.join('');
+    pending = [];
+    size = 0;
+    if (stream.write(chunk) === false && stream.once) {
+      const once = stream.once.bind(stream);
+      await new Promise<void>((resolve) => once('drain', () => resolve()));
     }
   };
-  if (!writeJsonValue(write, value, '', 0)) write('undefined');
-  write('\n');
-  if (size > 0) stream.write(pending.join(''));
+  const pieces = jsonPieces(value, '', 0, '');
+  let next = pieces.next();
+  while (!next.done) {
+    pending.push(next.value);
+    size += next.value.length;
+    if (size >= JSON_CHUNK) await flush();
+    next = pieces.next();
+  }
+  pending.push(next.value ? '\n' : 'undefined\n');
+  await flush();
 }
 
 /**
- * `value` as `JSON.stringify(value, null, 2)` writes it at `indent`, after `prefix` (its key, in an object); false,
- * with nothing written, when it would be left out (undefined, a function).
+ * The pieces of `value` as `JSON.stringify(value, null, 2)` writes it at `indent`, the first one after `prefix`
+ * (its key, in an object). Returns false, with nothing yielded, when it would be left out (undefined, a function).
  */
-function writeJsonValue(
-  write: (text: string) => void,
+function* jsonPieces(
   value: unknown,
   indent: string,
   depth: number,
-  prefix = '',
-): boolean {
+  prefix: string,
+): Generator<string, boolean> {
   if (
     depth >= JSON_PIECEWISE_DEPTH ||
     typeof value !== 'object' ||
@@ -74,25 +81,28 @@ function writeJsonValue(
     const text = JSON.stringify(value, null, 2);
     if (text === undefined) return false;
     // A JSON text has no raw line break inside a string: each one is the layout's, one level deeper here.
-    write(prefix + (indent === '' ? text : text.replaceAll('\n', `\n${indent}`)));
+    yield prefix + (indent === '' ? text : text.replaceAll('\n', `\n${indent}`));
     return true;
   }
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    write(value.length === 0 ? `${prefix}[]` : `${prefix}[`);
-    if (value.length === 0) return true;
+    if (value.length === 0) {
+      yield `${prefix}[]`;
+      return true;
+    }
+    yield `${prefix}[`;
     for (let i = 0; i < value.length; i++) {
       const separator = i === 0 ? `\n${inner}` : `,\n${inner}`;
-      if (!writeJsonValue(write, value[i], inner, depth + 1, separator)) write(`${separator}null`);
+      if (!(yield* jsonPieces(value[i], inner, depth + 1, separator))) yield `${separator}null`;
     }
-    write(`\n${indent}]`);
+    yield `\n${indent}]`;
     return true;
   }
   let first = true;
   for (const [key, field] of Object.entries(value)) {
     const keyText = `${first ? `${prefix}{` : ','}\n${inner}${JSON.stringify(key)}: `;
-    if (writeJsonValue(write, field, inner, depth + 1, keyText)) first = false;
+    if (yield* jsonPieces(field, inner, depth + 1, keyText)) first = false;
   }
-  write(first ? `${prefix}{}` : `\n${indent}}`);
+  yield first ? `${prefix}{}` : `\n${indent}}`;
   return true;
 }

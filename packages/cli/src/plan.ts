@@ -167,7 +167,7 @@ async function run(context: CommandContext): Promise<number> {
   writeProblems(context.stderr, plan.problems, 'error');
   writeProblems(context.stderr, plan.warnings, 'warning');
   if (values.json) {
-    writeJson(context.stdout, planJson(plan));
+    await writeJson(context.stdout, planJson(plan));
   } else {
     const out = context.stdout;
     if (dirState === undefined) out.write(`No requests directory (${requestsDir}): nothing to plan.\n`);

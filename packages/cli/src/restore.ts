@@ -293,7 +293,7 @@ async function run(context: CommandContext): Promise<number> {
 
   writeProblems(context.stderr, result.problems, 'error');
   writeProblems(context.stderr, result.warnings, 'warning');
-  if (values.json) writeJson(context.stdout, restoreJson(result));
+  if (values.json) await writeJson(context.stdout, restoreJson(result));
   else context.stdout.write(formatRestoreText(result));
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }

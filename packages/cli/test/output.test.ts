@@ -1,10 +1,11 @@
 // The --json document is written in pieces; what arrives must be exactly JSON.stringify(value, null, 2).
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { writeJson } from '../src/output.ts';
 
-function written(value: unknown): { text: string; writes: number } {
+async function written(value: unknown): Promise<{ text: string; writes: number }> {
   const chunks: string[] = [];
-  writeJson({ write: (s: string) => chunks.push(s) }, value);
+  await writeJson({ write: (s: string) => chunks.push(s) }, value);
   return { text: chunks.join(''), writes: chunks.length };
 }
 
@@ -34,11 +35,11 @@ describe('writeJson', () => {
         'odd "key"\n': 1,
       },
     ],
-  ])('%s', (_name, value) => {
-    expect(written(value).text).toBe(`${JSON.stringify(value, null, 2)}\n`);
+  ])('%s', async (_name, value) => {
+    expect((await written(value)).text).toBe(`${JSON.stringify(value, null, 2)}\n`);
   });
 
-  it('writes a large document in pieces, not as one string', () => {
+  it('writes a large document in pieces, not as one string', async () => {
     const volumes = Array.from({ length: 5000 }, (_, i) => ({
       pvName: `bu.app.ns.data-${i}`,
       outcome: i % 7 === 0 ? 'failed' : 'restored',
@@ -46,8 +47,36 @@ describe('writeJson', () => {
       source: { file: `manifests/c/bu/app/ns/data-${i}.yaml`, line: 3 },
     }));
     const document = { command: 'restore', counts: { restored: 5000 }, volumes, problems: [] };
-    const { text, writes } = written(document);
+    const { text, writes } = await written(document);
     expect(text).toBe(`${JSON.stringify(document, null, 2)}\n`);
     expect(writes).toBeGreaterThan(10);
+  });
+
+  it("waits for 'drain' when the stream asks to, so a slow reader never has the whole document queued", async () => {
+    const value = {
+      volumes: Array.from({ length: 2000 }, (_, i) => ({ name: `volume-${i}`, text: 'x'.repeat(100) })),
+    };
+    const received: string[] = [];
+    const slow = new Writable({
+      highWaterMark: 1024,
+      decodeStrings: false,
+      write(chunk, _encoding, callback) {
+        received.push(String(chunk));
+        setTimeout(callback, 0);
+      },
+    });
+    let queued = 0;
+    const stream = {
+      write(chunk: string) {
+        const more = slow.write(chunk);
+        queued = Math.max(queued, slow.writableLength);
+        return more;
+      },
+      once: (event: 'drain', listener: () => void) => slow.once(event, listener),
+    };
+    await writeJson(stream, value);
+    await new Promise((resolve) => slow.end(resolve));
+    expect(received.join('')).toBe(`${JSON.stringify(value, null, 2)}\n`);
+    expect(queued).toBeLessThan(64 * 1024);
   });
 });
