@@ -1,5 +1,5 @@
 // The program: dispatch to a command, turn errors into exit codes (0 ok, 1 failed, 2 usage/environment).
-import { errorMessage, formatProblem, UserError } from '@efs-dr/core';
+import { errorMessage, formatProblem, UserError } from '@efs-dr/core/problem.ts';
 import { EXIT_FAILED, EXIT_USAGE, formatCommandHelp, UsageError } from './args.ts';
 import type { CommandContext } from './command.ts';
 import { commands } from './commands.ts';

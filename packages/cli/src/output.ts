@@ -1,5 +1,5 @@
 // Shared text output: compiler-style problems and plain tables.
-import { formatProblem, type Problem } from '@efs-dr/core';
+import { formatProblem, type Problem } from '@efs-dr/core/problem.ts';
 import type { OutputStream } from './command.ts';
 
 export function writeProblems(

@@ -18,14 +18,9 @@ import { type Logger, silentLogger } from './logger.ts';
 import type { Volume } from './naming.ts';
 import { FAILING_PLAN_ACTIONS, type PlanAction, type PlanEntry, planRequests } from './plan.ts';
 import { errorMessage, type Problem, UserError } from './problem.ts';
-import {
-  efsHostMessage,
-  loadTemplates,
-  type ManifestTemplates,
-  type RenderedManifests,
-  renderManifests,
-} from './render.ts';
+import { loadTemplates, type ManifestTemplates, type RenderedManifests, renderManifests } from './render.ts';
 import { LABEL_MANAGED_BY, MANAGED_BY_VALUE, toPosix } from './request.ts';
+import { efsHostMessage } from './volume-filter.ts';
 import {
   reportRowKey,
   type UpsertReportResult,

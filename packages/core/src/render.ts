@@ -13,6 +13,7 @@ import { DEFAULT_PV_TEMPLATE, DEFAULT_PVC_TEMPLATE } from './default-templates.t
 import { ownerLabelValue, type Volume } from './naming.ts';
 import { errorMessage, UserError } from './problem.ts';
 import { labelKeyMessage, labelValueMessage, toPosix } from './request.ts';
+import { efsHostMessage } from './volume-filter.ts';
 
 /** Used by `plan` when no EFS host is given: clearly not a real file system. */
 export const PLACEHOLDER_EFS_HOST = 'fs-placeholder.efs.region.amazonaws.com';
@@ -185,15 +186,6 @@ export function templateContext(
       .map((key) => ({ key: q(key), value: q(volume.labels[key] ?? '') })),
     mountOptions: mountOptions.map(q),
   };
-}
-
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
-
-/** Why `host` cannot be an NFS server name, or undefined. */
-export function efsHostMessage(host: string): string | undefined {
-  if (HOSTNAME.test(host) || IPV4.test(host)) return undefined;
-  return `${JSON.stringify(host)} is not a DNS name or IPv4 address (e.g. fs-0123456789abcdef0.efs.us-east-1.amazonaws.com)`;
 }
 
 type Json = Record<string, unknown>;

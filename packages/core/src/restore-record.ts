@@ -6,12 +6,7 @@ import { restoredManifestPath, serializeVolumeManifest } from './manifest-rewrit
 import { errorMessage, type Problem } from './problem.ts';
 import type { RestoreOptions, RestoreReportUpdate } from './restore.ts';
 import type { RestoreWork } from './restore-apply.ts';
-import {
-  readVolumesReport,
-  reportRowKey,
-  upsertReportRows,
-  type VolumesReportUpsert,
-} from './volumes-report.ts';
+import type { VolumesReportUpsert } from './volumes-report.ts';
 
 export async function updateRestoreReport(
   onTarget: readonly RestoreWork[],
@@ -26,6 +21,7 @@ export async function updateRestoreReport(
     logger.info(`${skipped} (pass the mount of the replica to record SECONDARY_NFS_HOSTNAME)`);
     return { skipped };
   }
+  const { readVolumesReport, reportRowKey, upsertReportRows } = await import('./volumes-report.ts');
   const targetHost = options.targetEfsHost.trim();
   const rows = onTarget.filter((w) => w.volume.businessUnit && w.volume.application);
   const unknown = onTarget.length - rows.length;

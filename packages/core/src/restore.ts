@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { ClusterClient } from './cluster-client.ts';
 import { formatClusterFailure } from './cluster-errors.ts';
 import type { ClaimToBind } from './cluster-wait-bound.ts';
-import { assertMountPoint } from './efs-directory.ts';
 import type { Logger } from './logger.ts';
 import { rewriteForTargetInPlace, validateEfsHost } from './manifest-rewrite.ts';
 import { LEGACY_MANIFESTS_DIR, type ManifestVolume, walkManifests } from './manifests-walk.ts';
@@ -29,7 +28,6 @@ import {
   stopReplicationForRestore,
 } from './restore-replication.ts';
 import { selectVolumes, type VolumeFilter } from './volume-filter.ts';
-import { volumesReportPathChecked } from './volumes-report.ts';
 
 export type { RestoreAction } from './restore-decide.ts';
 export type { RestoreReplicationOptions, RestoreRpo } from './restore-replication.ts';
@@ -207,6 +205,11 @@ export async function restoreVolumes(options: RestoreOptions): Promise<RestoreRe
   // Environment first: a missing mount or volumes root fails before anything changes anywhere.
   let reportPath: string | undefined;
   if (options.mountPath !== undefined) {
+    // The mount and report code (and its CSV parser) is loaded only when there is a report to update.
+    const [{ assertMountPoint }, { volumesReportPathChecked }] = await Promise.all([
+      import('./efs-directory.ts'),
+      import('./volumes-report.ts'),
+    ]);
     await assertMountPoint(options.mountPath, {
       allowNonMountPoint: options.allowNonMountPoint === true,
       logger,

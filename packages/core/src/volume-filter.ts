@@ -22,6 +22,15 @@ export function parseEfsHost(host: string): EfsHostParts | undefined {
   return availabilityZone ? { fileSystemId, region, availabilityZone } : { fileSystemId, region };
 }
 
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
+
+/** Why `host` cannot be an NFS server name, or undefined. */
+export function efsHostMessage(host: string): string | undefined {
+  if (HOSTNAME.test(host) || IPV4.test(host)) return undefined;
+  return `${JSON.stringify(host)} is not a DNS name or IPv4 address (e.g. fs-0123456789abcdef0.efs.us-east-1.amazonaws.com)`;
+}
+
 /** `fs-…` from an EFS DNS name, `undefined` when the host has another shape. */
 export function fileSystemIdFromHost(host: string): string | undefined {
   return parseEfsHost(host)?.fileSystemId;
