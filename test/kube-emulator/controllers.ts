@@ -8,7 +8,7 @@
 // - the namespace controller (deletes a Terminating namespace's content, then the namespace);
 // - the event recorder's aggregation (same event again → count and lastTimestamp).
 import { randomBytes } from 'node:crypto';
-import { clone, isObject, type JsonObject, objectAt, stringMap } from './json.ts';
+import { clone, deepEqual, isObject, type JsonObject, objectAt, stringMap } from './json.ts';
 import { quantityValue } from './quantity.ts';
 import { PV_PROTECTION, PVC_PROTECTION, type Registry } from './registry.ts';
 import { events, namespaces, persistentVolumeClaims, persistentVolumes } from './resources.ts';
@@ -406,9 +406,7 @@ export class Controllers {
     const wantModes = volume ? spec(volume).accessModes : undefined;
     const wantCapacity = volume ? spec(volume).capacity : undefined;
     const same =
-      st.phase === phase &&
-      JSON.stringify(st.accessModes) === JSON.stringify(wantModes) &&
-      JSON.stringify(st.capacity) === JSON.stringify(wantCapacity);
+      st.phase === phase && deepEqual(st.accessModes, wantModes) && deepEqual(st.capacity, wantCapacity);
     if (same) return;
     this.registry.controllerUpdate(persistentVolumeClaims, ns(c), name(c), 'status', (o) => {
       const s = objectAt(o, 'status');

@@ -8,12 +8,46 @@ import { type FieldSchema, fieldSchema, ROOT_SCHEMA } from './schema.ts';
 type Segments = string[];
 const SEP = '\n';
 
-export interface Manager {
-  manager: string;
-  operation: 'Apply' | 'Update';
-  subresource: string;
-  time: string;
-  members: Set<string>;
+/**
+ * One manager's ownership. Never changed once made (a new ownership is a new Manager, and its set is never
+ * changed either), so its managedFields entry is made once and shared by every version that keeps it.
+ */
+export class Manager {
+  readonly manager: string;
+  readonly operation: 'Apply' | 'Update';
+  readonly subresource: string;
+  readonly time: string;
+  readonly members: Set<string>;
+  #entry: ManagedFieldsEntry | undefined;
+
+  constructor(
+    me: { manager: string; operation: 'Apply' | 'Update'; subresource: string },
+    time: string,
+    members: Set<string>,
+  ) {
+    this.manager = me.manager;
+    this.operation = me.operation;
+    this.subresource = me.subresource;
+    this.time = time;
+    this.members = members;
+  }
+
+  /** Its metadata.managedFields entry (stored objects, which hold it, are never changed in place). */
+  entry(): ManagedFieldsEntry {
+    if (!this.#entry) {
+      const entry: ManagedFieldsEntry = {
+        manager: this.manager,
+        operation: this.operation,
+        apiVersion: 'v1',
+        time: this.time,
+        fieldsType: 'FieldsV1',
+        fieldsV1: toFieldsV1(this.members),
+      };
+      if (this.subresource !== '') entry.subresource = this.subresource;
+      this.#entry = entry;
+    }
+    return this.#entry;
+  }
 }
 
 export interface ManagedFieldsEntry extends JsonObject {
@@ -375,12 +409,13 @@ function transfer(
   cmp: Comparison,
   force: boolean,
 ): Manager[] {
-  const changed = new Set([...cmp.modified, ...cmp.added]);
+  // changed = modified ∪ added
   const conflicts: { manager: Manager; members: string[] }[] = [];
   for (const m of managers) {
     if (sameManager(m, me)) continue;
     const hit: string[] = [];
-    for (const x of changed) if (m.members.has(x)) hit.push(x);
+    for (const x of cmp.modified) if (m.members.has(x)) hit.push(x);
+    for (const x of cmp.added) if (!cmp.modified.has(x) && m.members.has(x)) hit.push(x);
     if (hit.length > 0) conflicts.push({ manager: m, members: hit });
   }
   if (!force && conflicts.length > 0) {
@@ -394,18 +429,25 @@ function transfer(
       ),
     );
   }
+  // Managers that lose nothing keep their Manager, set and encoded entry; with none losing, the list stays.
   const loses = (m: Manager) => {
-    for (const x of changed) if (m.members.has(x)) return true;
+    if (conflicts.some((c) => c.manager === m)) return true;
     for (const x of cmp.removed) if (m.members.has(x)) return true;
     return false;
   };
-  return managers
-    .map((m) => {
-      // Unchanged ownership keeps its set (and with it the encoded fieldsV1, see encodeManagedFields).
-      if (sameManager(m, me) || !loses(m)) return m;
-      return { ...m, members: difference(difference(m.members, changed), cmp.removed) };
-    })
-    .filter((m) => m.members.size > 0 || sameManager(m, me));
+  if (managers.every((m) => sameManager(m, me) || (m.members.size > 0 && !loses(m)))) return managers;
+  const out: Manager[] = [];
+  for (const m of managers) {
+    let next = m;
+    if (!sameManager(m, me) && loses(m)) {
+      const members = new Set<string>();
+      for (const x of m.members)
+        if (!cmp.modified.has(x) && !cmp.added.has(x) && !cmp.removed.has(x)) members.add(x);
+      next = new Manager(m, m.time, members);
+    }
+    if (next.members.size > 0 || sameManager(next, me)) out.push(next);
+  }
+  return out;
 }
 
 export interface ApplyResult {
@@ -453,13 +495,19 @@ export function applyConfig(
     rest = transfer(managers, me, trackedCmp, force);
   }
   const changedSet = !previous || !sameMembers(previous.members, set);
-  const mine: Manager =
-    changedSet || !previous
-      ? { ...me, time: now, members: set }
-      : { ...me, time: previous.time, members: previous.members };
+  const mine =
+    changedSet || !previous ? new Manager(me, now, set) : new Manager(me, previous.time, previous.members);
   const out = rest.filter((m) => !sameManager(m, me));
   if (set.size > 0) out.push(mine);
   return { object: merged, managers: out };
+}
+
+/** Whether a manager that made `cmp` already owns exactly what it will (nothing removed, nothing new). */
+function keeps(members: Set<string>, cmp: Comparison): boolean {
+  for (const x of cmp.removed) if (members.has(x)) return false;
+  for (const x of cmp.modified) if (!members.has(x)) return false;
+  for (const x of cmp.added) if (!members.has(x)) return false;
+  return true;
 }
 
 /** Ownership after a non-apply write (create, update, patch, a controller's update) by `manager`. */
@@ -481,27 +529,28 @@ export function updateOwnership(
   };
   const rest = transfer(managers, me, cmp, true);
   const previous = rest.find((m) => sameManager(m, me));
-  const members = previous ? difference(previous.members, cmp.removed) : new Set<string>();
-  for (const x of cmp.modified) members.add(x);
-  for (const x of cmp.added) members.add(x);
+  let members: Set<string>;
+  if (previous && keeps(previous.members, cmp)) members = previous.members;
+  else {
+    members = previous ? difference(previous.members, cmp.removed) : new Set<string>();
+    for (const x of cmp.modified) members.add(x);
+    for (const x of cmp.added) members.add(x);
+  }
   const out = rest.filter((m) => !sameManager(m, me));
   const changedSet = !previous || !sameMembers(previous.members, members);
   if (members.size > 0)
     out.push(
       changedSet || !previous
-        ? { ...me, time: now, members }
-        : { ...me, time: previous.time, members: previous.members },
+        ? new Manager(me, now, members)
+        : new Manager(me, previous.time, previous.members),
     );
   return out;
 }
 
 /**
- * fieldsV1 per field set. A manager's set is never changed once built (a new ownership is a new set), and
- * stored objects are never changed in place (writes copy them), so the encoded tree is shared by every
- * version that keeps the set: a write re-encodes only the managers whose fields it changed. Sets with the
- * same members (the same manager writing objects of the same shape) share one tree too.
+ * fieldsV1 per field set. A Manager encodes its set once (Manager.entry) for every version that keeps it;
+ * sets with the same members (the same manager writing objects of the same shape) share one tree too.
  */
-const fieldsV1Cache = new WeakMap<Set<string>, JsonObject>();
 const fieldsV1ByMembers = new Map<string, { members: Set<string>; tree: JsonObject }>();
 const FIELDS_V1_SHARED_MAX = 4096;
 
@@ -526,20 +575,14 @@ function fingerprint(members: Set<string>): string {
 }
 
 function toFieldsV1(members: Set<string>): JsonObject {
-  let cached = fieldsV1Cache.get(members);
-  if (!cached) {
-    // Sets with the same members share one tree; a fingerprint finds it, comparing the sets proves it.
-    const key = fingerprint(members);
-    const shared = fieldsV1ByMembers.get(key);
-    if (shared && sameMembers(shared.members, members)) cached = shared.tree;
-    else {
-      cached = buildFieldsV1(members);
-      if (fieldsV1ByMembers.size >= FIELDS_V1_SHARED_MAX) fieldsV1ByMembers.clear();
-      fieldsV1ByMembers.set(key, { members, tree: cached });
-    }
-    fieldsV1Cache.set(members, cached);
-  }
-  return cached;
+  // Sets with the same members share one tree; a fingerprint finds it, comparing the sets proves it.
+  const key = fingerprint(members);
+  const shared = fieldsV1ByMembers.get(key);
+  if (shared && sameMembers(shared.members, members)) return shared.tree;
+  const tree = buildFieldsV1(members);
+  if (fieldsV1ByMembers.size >= FIELDS_V1_SHARED_MAX) fieldsV1ByMembers.clear();
+  fieldsV1ByMembers.set(key, { members, tree });
+  return tree;
 }
 
 function buildFieldsV1(members: Set<string>): JsonObject {
@@ -579,28 +622,33 @@ function fromFieldsV1(tree: Json, prefix: Segments, out: Set<string>): void {
   }
 }
 
+/** Whole seconds of a manager's time (RFC 3339), kept per text: few distinct times, sorted often. */
+const secondsOfTime = new Map<string, number>();
+
+function secondsOf(time: string): number {
+  let seconds = secondsOfTime.get(time);
+  if (seconds === undefined) {
+    if (secondsOfTime.size >= 10_000) secondsOfTime.clear();
+    seconds = Math.floor(Date.parse(time) / 1000);
+    secondsOfTime.set(time, seconds);
+  }
+  return seconds;
+}
+
 /** metadata.managedFields as the server returns it: Apply entries first, then by time and manager. */
 export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
-  const sorted = [...managers].sort((a, b) => {
-    if (a.operation !== b.operation) return a.operation < b.operation ? -1 : 1;
-    const ta = Math.floor(Date.parse(a.time) / 1000);
-    const tb = Math.floor(Date.parse(b.time) / 1000);
-    if (ta !== tb) return ta - tb;
-    if (a.manager !== b.manager) return a.manager < b.manager ? -1 : 1;
-    return a.subresource < b.subresource ? -1 : a.subresource > b.subresource ? 1 : 0;
-  });
-  return sorted.map((m) => {
-    const entry: ManagedFieldsEntry = {
-      manager: m.manager,
-      operation: m.operation,
-      apiVersion: 'v1',
-      time: m.time,
-      fieldsType: 'FieldsV1',
-      fieldsV1: toFieldsV1(m.members),
-    };
-    if (m.subresource !== '') entry.subresource = m.subresource;
-    return entry;
-  });
+  const sorted =
+    managers.length < 2
+      ? managers
+      : [...managers].sort((a, b) => {
+          if (a.operation !== b.operation) return a.operation < b.operation ? -1 : 1;
+          const ta = secondsOf(a.time);
+          const tb = secondsOf(b.time);
+          if (ta !== tb) return ta - tb;
+          if (a.manager !== b.manager) return a.manager < b.manager ? -1 : 1;
+          return a.subresource < b.subresource ? -1 : a.subresource > b.subresource ? 1 : 0;
+        });
+  return sorted.map((m) => m.entry());
 }
 
 /** Reads metadata.managedFields a client sent (an update may replace them wholesale). */
@@ -611,13 +659,17 @@ export function decodeManagedFields(entries: Json | undefined): Manager[] | unde
     if (!isObject(e) || typeof e.manager !== 'string') continue;
     const members = new Set<string>();
     fromFieldsV1(e.fieldsV1 ?? null, [], members);
-    out.push({
-      manager: e.manager,
-      operation: e.operation === 'Apply' ? 'Apply' : 'Update',
-      subresource: typeof e.subresource === 'string' ? e.subresource : '',
-      time: typeof e.time === 'string' ? e.time : new Date(0).toISOString(),
-      members,
-    });
+    out.push(
+      new Manager(
+        {
+          manager: e.manager,
+          operation: e.operation === 'Apply' ? 'Apply' : 'Update',
+          subresource: typeof e.subresource === 'string' ? e.subresource : '',
+        },
+        typeof e.time === 'string' ? e.time : new Date(0).toISOString(),
+        members,
+      ),
+    );
   }
   return out;
 }

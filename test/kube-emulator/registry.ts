@@ -254,7 +254,7 @@ export class Registry {
     dropZeroValues(def.kind, obj);
     def.defaults(obj);
     // Keys with null values decode to absent fields.
-    for (const [k, v] of Object.entries(metadata)) if (v === null) delete metadata[k];
+    for (const k in metadata) if (metadata[k] === null) delete metadata[k];
     return obj;
   }
 
@@ -691,26 +691,27 @@ function canonicalizeInPlace(def: ResourceDef, obj: JsonObject): void {
 
 /** deepEqual of two versions, ignoring metadata.managedFields and metadata.resourceVersion. */
 function sameContent(a: JsonObject, b: JsonObject): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
+  let count = 0;
+  for (const k in a) {
     if (!Object.hasOwn(b, k)) return false;
-    if (k !== 'metadata') {
-      if (!deepEqual(a[k], b[k])) return false;
+    count++;
+    const va = a[k];
+    const vb = b[k];
+    if (k !== 'metadata' || !isObject(va) || !isObject(vb)) {
+      if (!deepEqual(va, vb)) return false;
       continue;
     }
-    const ma = a[k];
-    const mb = b[k];
-    if (!isObject(ma) || !isObject(mb)) {
-      if (!deepEqual(ma, mb)) return false;
-      continue;
+    let fields = 0;
+    for (const x in va) {
+      if (x === 'managedFields' || x === 'resourceVersion') continue;
+      if (!Object.hasOwn(vb, x) || !deepEqual(va[x], vb[x])) return false;
+      fields++;
     }
-    const ignored = (key: string) => key === 'managedFields' || key === 'resourceVersion';
-    const mka = Object.keys(ma).filter((x) => !ignored(x));
-    if (mka.length !== Object.keys(mb).filter((x) => !ignored(x)).length) return false;
-    for (const x of mka) if (!Object.hasOwn(mb, x) || !deepEqual(ma[x], mb[x])) return false;
+    for (const x in vb) if (x !== 'managedFields' && x !== 'resourceVersion') fields--;
+    if (fields !== 0) return false;
   }
-  return true;
+  for (const _ in b) count--;
+  return count === 0;
 }
 
 function sameManagers(a: Manager[], b: Manager[]): boolean {

@@ -285,13 +285,17 @@ function walkUnknown(value: unknown, shape: Shape, path: string, out: string[]):
   if (shape === true || value === null || typeof value !== 'object') return;
   if (Array.isArray(shape)) {
     if (Array.isArray(value)) {
-      for (const [i, item] of value.entries()) walkUnknown(item, shape[0], `${path}[${i}]`, out);
+      for (let i = 0; i < value.length; i++) walkUnknown(value[i], shape[0], `${path}[${i}]`, out);
     }
     return;
   }
   if (Array.isArray(value)) return;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+  const obj = value as Record<string, unknown>;
+  for (const key in obj) {
     const sub = shape[key];
+    const child = obj[key];
+    // Below a field that accepts anything, or a plain value, there is nothing to look at.
+    if (sub === true || (sub !== undefined && (typeof child !== 'object' || child === null))) continue;
     const p = path === '' ? key : `${path}.${key}`;
     if (sub === undefined) out.push(p);
     else walkUnknown(child, sub, p, out);
@@ -358,7 +362,9 @@ const keepZero: Record<string, Set<string>> = {
 function isZero(value: unknown): boolean {
   if (value === null || value === '' || value === false || value === 0) return true;
   if (Array.isArray(value)) return value.length === 0;
-  return typeof value === 'object' && Object.keys(value as object).length === 0;
+  if (typeof value !== 'object') return false;
+  for (const _ in value) return false;
+  return true;
 }
 
 function dropZeros(
@@ -367,10 +373,11 @@ function dropZeros(
   path: string,
   keep: Set<string>,
 ): void {
-  for (const [key, child] of Object.entries(value)) {
+  for (const key in value) {
     const sub = shape[key];
     if (sub === undefined) continue;
-    const p = path === '' ? key : `${path}.${key}`;
+    const child = value[key];
+    let p: string | undefined;
     if (
       sub !== true &&
       !Array.isArray(sub) &&
@@ -378,9 +385,10 @@ function dropZeros(
       typeof child === 'object' &&
       !Array.isArray(child)
     ) {
+      p = path === '' ? key : `${path}.${key}`;
       dropZeros(child as Record<string, unknown>, sub, p, keep);
     }
-    if (!keep.has(p) && isZero(value[key])) delete value[key];
+    if (isZero(value[key]) && !keep.has(p ?? (path === '' ? key : `${path}.${key}`))) delete value[key];
   }
 }
 

@@ -1,7 +1,7 @@
 // Validation the API server performs for the objects we serve (pkg/apis/core/validation): names,
 // labels, PV and PVC specs, and the immutability rules on update. Messages follow the real ones; the
 // Go `cmp.Diff` text the server appends to the immutability errors is approximated.
-import { clone, deepEqual, isObject, type Json, type JsonObject } from './json.ts';
+import { deepEqual, isObject, type Json, type JsonObject } from './json.ts';
 import { parseQuantity } from './quantity.ts';
 import type { FieldError } from './status.ts';
 
@@ -21,7 +21,31 @@ const QUALIFIED_NAME_MESSAGE =
 
 export type NameRule = 'subdomain' | 'label';
 
+/**
+ * Texts known to pass a check (a name by its rule, a label key, a label value): checks are pure, so a text
+ * that passed once passes again — what changes is only how often the regular expressions run. Bounded.
+ */
+const known = {
+  subdomain: new Set<string>(),
+  label: new Set<string>(),
+  labelKey: new Set<string>(),
+  labelValue: new Set<string>(),
+};
+const KNOWN_MAX = 50_000;
+
+function remember(set: Set<string>, text: string): void {
+  if (set.size >= KNOWN_MAX) set.clear();
+  set.add(text);
+}
+
 export function nameErrors(name: string, rule: NameRule, field = 'metadata.name'): FieldError[] {
+  if (known[rule].has(name)) return [];
+  const errors = checkName(name, rule, field);
+  if (errors.length === 0) remember(known[rule], name);
+  return errors;
+}
+
+function checkName(name: string, rule: NameRule, field: string): FieldError[] {
   const errors: FieldError[] = [];
   if (rule === 'label') {
     if (name.length > 63)
@@ -50,44 +74,57 @@ export function nameErrors(name: string, rule: NameRule, field = 'metadata.name'
 function labelErrors(labels: Json | undefined): FieldError[] {
   const errors: FieldError[] = [];
   if (!isObject(labels)) return errors;
-  for (const [key, value] of Object.entries(labels)) {
-    const slash = key.lastIndexOf('/');
-    const namePart = slash >= 0 ? key.slice(slash + 1) : key;
-    const prefix = slash >= 0 ? key.slice(0, slash) : '';
-    if (namePart === '' || namePart.length > 63 || !QUALIFIED_NAME_PART.test(namePart)) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'metadata.labels',
-        value: key,
-        detail: QUALIFIED_NAME_MESSAGE,
-      });
+  for (const key in labels) {
+    const value = labels[key];
+    const keyKnown = known.labelKey.has(key);
+    const valueKnown = typeof value !== 'string' || known.labelValue.has(value);
+    if (keyKnown && valueKnown) continue;
+    const before = errors.length;
+    labelError(key, value, errors);
+    if (errors.length === before) {
+      remember(known.labelKey, key);
+      if (typeof value === 'string') remember(known.labelValue, value);
     }
-    if (prefix !== '' && !DNS1123_SUBDOMAIN.test(prefix)) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'metadata.labels',
-        value: key,
-        detail: `prefix part ${DNS1123_SUBDOMAIN_MESSAGE}`,
-      });
-    }
-    if (typeof value !== 'string') continue;
-    if (value.length > 63) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'metadata.labels',
-        value,
-        detail: 'must be no more than 63 characters',
-      });
-    }
-    if (!LABEL_VALUE.test(value))
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'metadata.labels',
-        value,
-        detail: LABEL_VALUE_MESSAGE,
-      });
   }
   return errors;
+}
+
+function labelError(key: string, value: Json | undefined, errors: FieldError[]): void {
+  const slash = key.lastIndexOf('/');
+  const namePart = slash >= 0 ? key.slice(slash + 1) : key;
+  const prefix = slash >= 0 ? key.slice(0, slash) : '';
+  if (namePart === '' || namePart.length > 63 || !QUALIFIED_NAME_PART.test(namePart)) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.labels',
+      value: key,
+      detail: QUALIFIED_NAME_MESSAGE,
+    });
+  }
+  if (prefix !== '' && !DNS1123_SUBDOMAIN.test(prefix)) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.labels',
+      value: key,
+      detail: `prefix part ${DNS1123_SUBDOMAIN_MESSAGE}`,
+    });
+  }
+  if (typeof value !== 'string') return;
+  if (value.length > 63) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.labels',
+      value,
+      detail: 'must be no more than 63 characters',
+    });
+  }
+  if (!LABEL_VALUE.test(value))
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.labels',
+      value,
+      detail: LABEL_VALUE_MESSAGE,
+    });
 }
 
 export function metadataErrors(obj: JsonObject, rule: NameRule): FieldError[] {
@@ -154,6 +191,27 @@ export function persistentVolumeSource(spec: Json | undefined): JsonObject {
   return out;
 }
 
+/** The volume source's fields of a PV spec (persistentVolumeSource's keys, without building it). */
+function sourceFields(spec: JsonObject): string[] {
+  const out: string[] = [];
+  for (const k in spec) if (!PV_NON_SOURCE.has(k)) out.push(k);
+  return out;
+}
+
+/** deepEqual(persistentVolumeSource(a), persistentVolumeSource(b)), without building either. */
+function sameSource(a: Json | undefined, b: Json | undefined): boolean {
+  const sa = isObject(a) ? a : {};
+  const sb = isObject(b) ? b : {};
+  let count = 0;
+  for (const k in sa) {
+    if (PV_NON_SOURCE.has(k)) continue;
+    count++;
+    if (!Object.hasOwn(sb, k) || !deepEqual(sa[k], sb[k])) return false;
+  }
+  for (const k in sb) if (!PV_NON_SOURCE.has(k)) count--;
+  return count === 0;
+}
+
 export function validatePersistentVolume(pv: JsonObject): FieldError[] {
   const errors = metadataErrors(pv, 'subdomain');
   const spec = isObject(pv.spec) ? pv.spec : {};
@@ -191,7 +249,7 @@ export function validatePersistentVolume(pv: JsonObject): FieldError[] {
   if (typeof spec.storageClassName === 'string' && spec.storageClassName !== '') {
     errors.push(...nameErrors(spec.storageClassName, 'subdomain', 'spec.storageClassName'));
   }
-  const sources = Object.keys(persistentVolumeSource(spec));
+  const sources = sourceFields(spec);
   if (sources.length === 0) {
     errors.push({ type: 'FieldValueRequired', field: 'spec', detail: 'must specify a volume type' });
   } else if (sources.length > 1) {
@@ -279,9 +337,9 @@ function goDiff(typeName: string, oldV: JsonObject, newV: JsonObject): string {
 
 export function validatePersistentVolumeUpdate(newPv: JsonObject, oldPv: JsonObject): FieldError[] {
   const errors = validatePersistentVolume(newPv);
-  const oldSource = persistentVolumeSource(oldPv.spec);
-  const newSource = persistentVolumeSource(newPv.spec);
-  if (!deepEqual(oldSource, newSource)) {
+  if (!sameSource(oldPv.spec, newPv.spec)) {
+    const oldSource = persistentVolumeSource(oldPv.spec);
+    const newSource = persistentVolumeSource(newPv.spec);
     errors.push({
       type: 'FieldValueForbidden',
       field: 'spec.persistentvolumesource',
@@ -339,8 +397,14 @@ export function validatePersistentVolumeClaim(pvc: JsonObject): FieldError[] {
 
 export function validatePersistentVolumeClaimUpdate(newPvc: JsonObject, oldPvc: JsonObject): FieldError[] {
   const errors = validatePersistentVolumeClaim(newPvc);
-  const oldSpec: JsonObject = clone(isObject(oldPvc.spec) ? oldPvc.spec : {});
-  const newSpec: JsonObject = clone(isObject(newPvc.spec) ? newPvc.spec : {});
+  // Copies of the two specs to compare: only their own fields and the new requests are changed below.
+  const oldSpec: JsonObject = { ...(isObject(oldPvc.spec) ? oldPvc.spec : {}) };
+  const newSpec: JsonObject = { ...(isObject(newPvc.spec) ? newPvc.spec : {}) };
+  if (isObject(newSpec.resources)) {
+    const resources: JsonObject = { ...newSpec.resources };
+    if (isObject(resources.requests)) resources.requests = { ...resources.requests };
+    newSpec.resources = resources;
+  }
   // The controller sets volumeName once.
   if (oldSpec.volumeName === undefined || oldSpec.volumeName === '') {
     if (newSpec.volumeName === undefined) delete oldSpec.volumeName;
