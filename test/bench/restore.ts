@@ -4,9 +4,9 @@
 // objects against another fresh emulator with the same latency. DESIGN §8: efs-dr ≥ 10× faster than kubectl,
 // within 2× of the floor (objects × latency ÷ concurrency), peak memory < 300 MiB at 10,000 volumes.
 // Each emulator runs in its own process (emulator-process.ts), so neither client shares its event loop.
-// Run alone: `node test/bench/restore.ts [--volumes N] [--skip-kubectl] [--cpu-prof DIR]`.
+// Run alone: `node test/bench/restore.ts [--volumes N] [--skip-kubectl] [--cpu-prof DIR] [--cli-node-options OPTS]`.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,8 @@ export interface RestoreBenchOptions {
   skipKubectl?: boolean;
   /** Write CPU profiles of the efs-dr CLI and of its emulator into this directory. */
   cpuProfDir?: string;
+  /** Node options for the CLI (default: those `pnpm efs-dr` runs it with, `cliNodeOptions()`). */
+  cliNodeOptions?: string[];
   /** Progress lines (stderr by default). */
   progress?: (line: string) => void;
 }
@@ -64,6 +66,8 @@ export interface EfsDrRun {
   emulatorIdleMs: number;
   /** The CLI's event-loop utilisation over its life (0..1). */
   clientEventLoopUtilization: number | undefined;
+  /** The Node options the CLI ran with. */
+  nodeOptions: string[];
 }
 
 export interface KubectlRun {
@@ -148,13 +152,28 @@ async function waitAllBound(
   }
 }
 
+/**
+ * The Node options `pnpm efs-dr` starts the CLI with (package.json's `efs-dr` script: `node <options>
+ * packages/cli/src/main.ts`), so the bench measures the CLI as it is run.
+ */
+export function cliNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const script = pkg.scripts?.['efs-dr'] ?? '';
+  const match = /\bnode((?:\s+-\S+)*)\s+packages\/cli\/src\/main\.ts\b/.exec(script);
+  if (!match)
+    throw new Error(`package.json's efs-dr script does not run node … packages/cli/src/main.ts: ${script}`);
+  return (match[1] ?? '').trim().split(/\s+/).filter(Boolean);
+}
+
 /** Phases of a restore that talk to the cluster (read, apply, wait for Bound), by restoreVolumes' names. */
 const CLUSTER_PHASE = /target cluster|bound/i;
 
 async function runEfsDr(
   treeRoot: string,
   emulator: BenchEmulator,
-  options: Required<Pick<RestoreBenchOptions, 'concurrency' | 'qps'>> & {
+  options: Required<Pick<RestoreBenchOptions, 'concurrency' | 'qps' | 'cliNodeOptions'>> & {
     volumes: number;
     cpuProfDir?: string;
     progress: (line: string) => void;
@@ -164,7 +183,7 @@ async function runEfsDr(
   await writeFile(kubeconfig, emulator.kubeconfig, { mode: 0o600 });
   const report = path.join(treeRoot, '..', 'efs-dr-report.json');
   const before = await emulator.stats();
-  const nodeArgs = ['--import', cpuReport];
+  const nodeArgs = [...options.cliNodeOptions, '--import', cpuReport];
   if (options.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
   const args = [
     cliMain,
@@ -238,6 +257,7 @@ async function runEfsDr(
     emulatorActiveMs: stats.eventLoopActiveMs - before.eventLoopActiveMs,
     emulatorIdleMs: stats.eventLoopIdleMs - before.eventLoopIdleMs,
     clientEventLoopUtilization: usage.eventLoopUtilization,
+    nodeOptions: options.cliNodeOptions,
   };
 }
 
@@ -332,6 +352,7 @@ export async function benchRestore(options: RestoreBenchOptions): Promise<Restor
           volumes: options.volumes,
           concurrency,
           qps,
+          cliNodeOptions: options.cliNodeOptions ?? cliNodeOptions(),
           progress,
           ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
         });
@@ -418,7 +439,8 @@ export function restoreFigures(r: RestoreBenchResult): { figures: Figure[]; note
       `efs-dr --concurrency ${r.concurrency} --qps ${r.qps}${r.qps === 0 ? ' (no limit)' : ''}; ` +
       `floor = ${r.objects} objects × ${r.latencyMs} ms ÷ ${r.concurrency}`,
     'efs-dr: the real CLI (efs-dr restore --json) in a child process: ' +
-      `node start-up, walk, rewrite, apply, wait Bound, restored manifests written; wall = spawn to exit`,
+      `node start-up, walk, rewrite, apply, wait Bound, restored manifests written; wall = spawn to exit; ` +
+      `node options ${r.efsDr.nodeOptions.join(' ') || '(none)'}${r.efsDr.nodeOptions.length ? ' (as pnpm efs-dr runs it)' : ''}`,
     `efs-dr phases: ${r.efsDr.phases.map((p) => `${p.name} ${p.ms} ms`).join(', ') || '(not reported)'}; ` +
       `cluster phases = ${r.efsDr.clusterMsSource}; emulator request window ${Math.round(r.efsDr.requestWindowMs)} ms`,
     `efs-dr vs emulator: the emulator's event loop ran code ${Math.round(r.efsDr.emulatorActiveMs)} ms and waited ${Math.round(r.efsDr.emulatorIdleMs)} ms during the run ` +
@@ -474,6 +496,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       'cpu-prof': { type: 'string' },
       concurrency: { type: 'string' },
       qps: { type: 'string' },
+      // e.g. --cli-node-options='' to run the CLI without the options pnpm efs-dr gives it
+      'cli-node-options': { type: 'string' },
     },
   });
   const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
@@ -484,6 +508,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(cpuProfDir ? { cpuProfDir } : {}),
     ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
     ...(values.qps ? { qps: Number(values.qps) } : {}),
+    ...(values['cli-node-options'] !== undefined
+      ? { cliNodeOptions: values['cli-node-options'].split(/\s+/).filter(Boolean) }
+      : {}),
   });
   const { figures, notes } = restoreFigures(result);
   for (const f of figures) {
