@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   restoredManifestPath,
-  rewriteForTarget,
+  rewriteForTargetInPlace,
   selectVolumes,
   serializeVolumeManifest,
   silentLogger,
@@ -140,10 +140,14 @@ export async function measureWalkRewrite(options: { volumes?: number } = {}): Pr
     const { selected } = selectVolumes(walked.volumes, { sourceEfsHost: SOURCE_HOST });
     const selectMs = performance.now() - t;
 
+    // In place, as the restore rewrites the walked objects it owns.
     t = performance.now();
     const restored = [];
     for (const volume of selected) {
-      const result = rewriteForTarget(volume, { targetEfsHost: TARGET_HOST, sourceEfsHost: SOURCE_HOST });
+      const result = rewriteForTargetInPlace(volume, {
+        targetEfsHost: TARGET_HOST,
+        sourceEfsHost: SOURCE_HOST,
+      });
       if (result.outcome === 'rewritten') restored.push({ volume, result });
     }
     const rewriteMs = performance.now() - t;

@@ -230,7 +230,24 @@ function rewrite(
   }
   stripObject(pv, 'PersistentVolume', changes);
   if (pvc) stripObject(pvc, 'PersistentVolumeClaim', changes);
+  for (let i = 0; i < changes.length; i++) changes[i] = sharedText(changes[i] as string);
   return { outcome: 'rewritten', pv, pvc, changes, warnings };
+}
+
+/**
+ * One copy of each change line: a restore keeps every volume's changes to the end, and 10,000 volumes moved from
+ * the same host share the same line (bounded: forgets everything when full).
+ */
+const changeTexts = new Map<string, string>();
+
+function sharedText(text: string): string {
+  let kept = changeTexts.get(text);
+  if (kept === undefined) {
+    if (changeTexts.size >= MAX_REMEMBERED) changeTexts.clear();
+    kept = text;
+    changeTexts.set(kept, kept);
+  }
+  return kept;
 }
 
 function accessPointWarning(pvName: string, accessPointId: string, where: string): string {
@@ -525,8 +542,16 @@ export function restoredManifestPath(volume: ManifestVolume, options: RestoredPa
   }
   const dir = (options.manifestsDir ?? 'manifests').replace(/\/+$/, '');
   const { businessUnit, application } = volume;
+  // Joined, not concatenated: one flat string (a restore keeps 10,000 of these), not a chain of pieces.
   if (businessUnit && application) {
-    return `${dir}/${options.targetCluster}/${businessUnit}/${application}/${volume.namespace}/${volume.pvcName}.yaml`;
+    return [
+      dir,
+      options.targetCluster,
+      businessUnit,
+      application,
+      volume.namespace,
+      `${volume.pvcName}.yaml`,
+    ].join('/');
   }
-  return `${dir}/${options.targetCluster}/${volume.pvName}.yaml`;
+  return [dir, options.targetCluster, `${volume.pvName}.yaml`].join('/');
 }
