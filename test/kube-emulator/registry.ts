@@ -9,7 +9,6 @@ import {
   ApplyConflicts,
   applyConfig,
   decodeManagedFields,
-  encodeManagedFields,
   type Manager,
   sameMembers,
   updateOwnership,
@@ -258,13 +257,12 @@ export class Registry {
     return obj;
   }
 
+  /** A new version: its resourceVersion set, its ownership kept as managers (encoded when served). */
   private finish(def: ResourceDef, obj: JsonObject, managers: Manager[], rv: number): Entry {
     const metadata = objectAt(obj, 'metadata');
     metadata.resourceVersion = String(rv);
-    if (managers.length > 0) metadata.managedFields = encodeManagedFields(managers);
-    else delete metadata.managedFields;
-    const ordered = orderObject(def, obj);
-    return new Entry(ordered, managers, rv);
+    if (metadata.managedFields !== undefined) delete metadata.managedFields;
+    return new Entry(def.kind, obj, managers, rv);
   }
 
   private admitCreate(def: ResourceDef, obj: JsonObject): void {
@@ -357,7 +355,7 @@ export class Registry {
       updateOwnership({}, obj, sentManagers ?? [], opts.fieldManager, opts.subresource, track, now);
     if (opts.dryRun) {
       const entry = this.finish(def, obj, managers, 0);
-      delete objectAt(entry.object, 'metadata').resourceVersion;
+      delete objectAt(entry.served(), 'metadata').resourceVersion;
       return entry;
     }
     const entry = this.finish(def, obj, managers, this.store.nextRevision());
@@ -457,14 +455,16 @@ export class Registry {
     }
     const existing = this.get(def, namespace, name);
     let patched: Json;
-    if (type === 'application/json-patch+json') patched = applyJsonPatch(existing.object, patch);
-    else if (type === 'application/merge-patch+json') patched = applyMergePatch(copyOf(existing), patch);
-    else patched = applyStrategicMergePatch(copyOf(existing), patch);
+    // A patch applies to the object as served (managedFields included); none of them changes its target.
+    const served = existing.served();
+    if (type === 'application/json-patch+json') patched = applyJsonPatch(served, patch);
+    else if (type === 'application/merge-patch+json') patched = applyMergePatch(served, patch);
+    else patched = applyStrategicMergePatch(served, patch);
     if (!isObject(patched)) throw badRequest('the patch did not produce an object');
     const next = this.decode(def, patched, namespace, opts);
     // A patch that leaves managedFields as they were keeps the stored ownership.
     const nm = objectAt(next, 'metadata');
-    if (deepEqual(nm.managedFields, metadataOf(existing.object).managedFields)) delete nm.managedFields;
+    if (deepEqual(nm.managedFields, metadataOf(served).managedFields)) delete nm.managedFields;
     return this.updateDecoded(def, namespace, name, existing, next, opts, undefined);
   }
 
@@ -590,7 +590,6 @@ export class Registry {
       nm.deletionTimestamp = this.now();
       nm.deletionGracePeriodSeconds = 0;
       if (def === namespaces) objectAt(next, 'status').phase = 'Terminating';
-      delete nm.managedFields;
       if (options.dryRun) return this.finish(def, next, existing.managers, existing.resourceVersion);
       const entry = this.finish(def, next, existing.managers, this.store.nextRevision());
       this.store.commit(def.name, namespace, name, entry);
@@ -602,8 +601,6 @@ export class Registry {
 
   private remove(def: ResourceDef, namespace: string, name: string, existing: Entry): Entry {
     const gone = copyOf(existing);
-    const gm = objectAt(gone, 'metadata');
-    delete gm.managedFields;
     const entry = this.finish(def, gone, existing.managers, this.store.nextRevision());
     this.store.commit(def.name, namespace, name, undefined, entry);
     return entry;
@@ -631,10 +628,10 @@ export class Registry {
   ): Entry | undefined {
     const existing = this.store.get(def.name, objectKey(namespace, name));
     if (!existing) return undefined;
+    // The controller writes the object as it read it: without managedFields of its own, the stored
+    // ownership is the base (a stored object holds none; its managers are the ownership).
     const next = copyOf(existing);
     mutate(next);
-    // The controller writes the object as it read it: its managedFields are the stored ones.
-    if (subresource !== 'finalize') delete objectAt(next, 'metadata').managedFields;
     if (subresource === 'finalize') {
       // The finalize subresource may change spec.finalizers only.
       const entry = this.finish(def, next, existing.managers, this.store.nextRevision());
@@ -752,44 +749,12 @@ function applyConflictError(error: ApplyConflicts): ApiError {
   );
 }
 
-/** The field order the API server's encoder writes: apiVersion, kind, metadata, spec, status. */
-const META_ORDER = [
-  'name',
-  'generateName',
-  'namespace',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-];
-
-function orderObject(def: ResourceDef, obj: JsonObject): JsonObject {
-  const out: JsonObject = { kind: def.kind, apiVersion: 'v1' };
-  const metadata = isObject(obj.metadata) ? obj.metadata : {};
-  const m: JsonObject = {};
-  for (const k of META_ORDER) {
-    const v = metadata[k];
-    if (v !== undefined) m[k] = v;
-  }
-  for (const k in metadata) if (!(k in m)) m[k] = metadata[k] as Json;
-  out.metadata = m;
-  for (const k in obj) if (!(k in out)) out[k] = obj[k] as Json;
-  return out;
-}
-
 /**
  * A copy of a stored object to change for its next version. Stored objects are never changed in place, so
- * the copy shares what lies deeper than two levels: its own containers are the object, its top-level
- * fields (metadata, spec, status) and their fields (labels, annotations, finalizers, claimRef, capacity,
- * accessModes…) — which a write may set or delete keys and items of. Anything deeper is replaced, never
- * changed (as the controllers' and the registry's writes do).
+ * the copy shares what lies deeper than two levels: its own objects are the root, its top-level fields
+ * (metadata, spec, status) and their fields (labels, annotations, claimRef, capacity…) — which a write may
+ * set or delete keys of. Anything deeper, and every list, is replaced by a write, never changed in place
+ * (as the controllers' and the registry's writes do).
  */
 function copyOf(entry: Entry): JsonObject {
   const out: JsonObject = {};
@@ -799,10 +764,7 @@ function copyOf(entry: Entry): JsonObject {
 }
 
 function copyLevel(value: Json, depth: number): Json {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    return depth < 2 ? value.map((item) => copyLevel(item, depth + 1)) : value.slice();
-  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const out: JsonObject = {};
   for (const key in value) {
     const item = value[key] as Json;

@@ -253,8 +253,8 @@ function listJson(
   return `{"kind":"${def.listKind}","apiVersion":"v1","metadata":${JSON.stringify(meta)},"items":[${entries.map((e) => e.json).join(',')}]}`;
 }
 
-function partialMetadata(obj: JsonObject): JsonObject {
-  const m = { ...metadataOf(obj) };
+function partialMetadata(entry: Entry): JsonObject {
+  const m = { ...metadataOf(entry.served()) };
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: m };
 }
 
@@ -264,7 +264,7 @@ function table(def: ResourceDef, entries: Entry[], rv: number, now: number): Jso
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion: String(rv) },
     columnDefinitions: def.columns as unknown as Json,
-    rows: entries.map((e) => ({ cells: def.row(e.object, now), object: partialMetadata(e.object) })),
+    rows: entries.map((e) => ({ cells: def.row(e.object, now), object: partialMetadata(e) })),
   };
 }
 
@@ -510,7 +510,7 @@ async function dispatch(
       warnings,
     };
     const entry = registry.create(def, r.namespace, body, opts);
-    return respond(state, req, res, 201, dryRun ? entry.object : entry.json, warnings);
+    return respond(state, req, res, 201, dryRun ? entry.served() : entry.json, warnings);
   }
 
   if (method === 'PUT') {
@@ -537,7 +537,7 @@ async function dispatch(
       fieldValidation: fieldValidationOf(query, 'UpdateOptions'),
       warnings,
     });
-    return respond(state, req, res, 200, dryRun ? entry.object : entry.json, warnings);
+    return respond(state, req, res, 200, dryRun ? entry.served() : entry.json, warnings);
   }
 
   if (method === 'PATCH') {
@@ -580,7 +580,7 @@ async function dispatch(
       warnings,
     });
     const code = type === 'application/apply-patch+yaml' && !existed ? 201 : 200;
-    return respond(state, req, res, code, dryRun ? entry.object : entry.json, warnings);
+    return respond(state, req, res, code, dryRun ? entry.served() : entry.json, warnings);
   }
 
   if (method === 'DELETE') {

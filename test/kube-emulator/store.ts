@@ -1,31 +1,80 @@
 // The object store: one global resourceVersion counter (as etcd's revision), O(1) lookups by key, a
 // per-namespace index, sorted listing, a bounded per-resource event history for watches (410 Expired
 // when a client asks for a version older than what is retained), and the watch fan-out.
-import { isObject, type JsonObject, stringMap } from './json.ts';
-import type { Manager } from './managed-fields.ts';
+import { isObject, type Json, type JsonObject, stringMap } from './json.ts';
+import { encodeManagedFields, type Manager } from './managed-fields.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** One stored version of an object. Its object is never changed once stored (writes copy it). */
+/** The field order the API server's encoder writes: apiVersion, kind, metadata, spec, status. */
+const META_ORDER = [
+  'name',
+  'generateName',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
+/**
+ * One stored version of an object. Its object is never changed once stored (writes copy it) and holds
+ * no metadata.managedFields: the managers are the ownership, encoded when the version is served.
+ */
 export class Entry {
+  readonly kind: string;
   readonly object: JsonObject;
   readonly managers: Manager[];
   readonly resourceVersion: number;
+  #served: JsonObject | undefined;
   #json: string | undefined;
 
-  constructor(object: JsonObject, managers: Manager[], resourceVersion: number) {
+  constructor(kind: string, object: JsonObject, managers: Manager[], resourceVersion: number) {
+    this.kind = kind;
     this.object = object;
     this.managers = managers;
     this.resourceVersion = resourceVersion;
   }
 
   /**
-   * The object serialized once per version, when first asked for (a response, a list, a watch event),
-   * then reused by every other reader: a version nobody reads (a controller's intermediate write) is never
-   * serialized.
+   * The object as the API server sends it — fields in its encoder's order, metadata.managedFields from
+   * the managers — made when first asked for (a response, a list, a watch event, a patch), then kept: a
+   * version nobody reads (a controller's intermediate write) is never encoded. Shares all but its top
+   * level and metadata with the stored object, and like it is never changed.
    */
+  served(): JsonObject {
+    if (!this.#served) {
+      const obj = this.object;
+      const out: JsonObject = { kind: this.kind, apiVersion: 'v1' };
+      const metadata = isObject(obj.metadata) ? obj.metadata : {};
+      const m: JsonObject = {};
+      for (const k of META_ORDER) {
+        const v =
+          k === 'managedFields'
+            ? this.managers.length > 0
+              ? encodeManagedFields(this.managers)
+              : undefined
+            : metadata[k];
+        if (v !== undefined) m[k] = v;
+      }
+      for (const k in metadata) if (!(k in m) && k !== 'managedFields') m[k] = metadata[k] as Json;
+      out.metadata = m;
+      for (const k in obj) if (!(k in out)) out[k] = obj[k] as Json;
+      this.#served = out;
+    }
+    return this.#served;
+  }
+
+  /** The served object serialized, once per version, reused by every list, watch and response. */
   get json(): string {
-    this.#json ??= JSON.stringify(this.object);
+    this.#json ??= JSON.stringify(this.served());
     return this.#json;
   }
 }

@@ -22,8 +22,15 @@ function world() {
     protectionFinalizers: true,
   });
   const controllers = new Controllers(registry, { delayMs: 1_000_000, resyncMs: 1_000_000 });
-  const committed: { entry: Entry; text: string }[] = [];
-  store.onEvent((e) => committed.push({ entry: e.entry, text: JSON.stringify(e.entry.object) }));
+  // Every other version is served at once (as a watcher would), the rest only at the end.
+  const committed: { entry: Entry; text: string; served: string | undefined }[] = [];
+  store.onEvent((e) =>
+    committed.push({
+      entry: e.entry,
+      text: JSON.stringify(e.entry.object),
+      served: committed.length % 2 === 0 ? e.entry.json : undefined,
+    }),
+  );
   const tick = () => {
     clock += 700;
   };
@@ -181,19 +188,40 @@ describe('stored versions', () => {
     expect(store.get('namespaces', 'team')).toBeUndefined();
     expect(store.get('persistentvolumes', 'v-3')).toBeUndefined();
     expect(committed.length).toBeGreaterThan(30);
-    for (const { entry, text } of committed) {
+    for (const { entry, text, served } of committed) {
       expect(JSON.stringify(entry.object)).toBe(text);
-      expect(entry.json).toBe(text);
+      if (served !== undefined) expect(JSON.stringify(entry.served())).toBe(served);
+      expect(entry.json).toBe(JSON.stringify(entry.served()));
     }
     expect(events.name).toBe('events');
   });
 
-  it('serialize a version once, when first read', () => {
+  it("are served in the encoder's field order with managedFields from their managers, made once", () => {
     const { store, registry } = world();
-    const entry = registry.create(namespaces, '', { metadata: { name: 'team' } }, as('test'));
+    const entry = registry.create(
+      namespaces,
+      '',
+      { metadata: { labels: { team: 'blue' }, name: 'team', annotations: { a: 'b' } } },
+      as('test'),
+    );
     expect(store.get('namespaces', 'team')).toBe(entry);
-    expect(entry.json).toBe(JSON.stringify(entry.object));
-    expect(entry.json).toBe(entry.json);
+    expect(entry.object.metadata).not.toHaveProperty('managedFields');
+    const served = entry.served();
+    expect(Object.keys(served).slice(0, 3)).toEqual(['kind', 'apiVersion', 'metadata']);
+    expect(Object.keys(served.metadata as JsonObject)).toEqual([
+      'name',
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'labels',
+      'annotations',
+      'managedFields',
+    ]);
+    expect((served.metadata as JsonObject).managedFields).toEqual([
+      expect.objectContaining({ manager: 'test', operation: 'Update', fieldsType: 'FieldsV1' }),
+    ]);
+    expect(entry.served()).toBe(served);
+    expect(entry.json).toBe(JSON.stringify(served));
   });
 });
 
