@@ -318,6 +318,28 @@ describe('walkManifests: bad input is located, the rest is still read', () => {
     ]);
   });
 
+  it('reads a PV whose YAML aliases repeat a node, or nest one inside itself', async () => {
+    const root = await tempRepo();
+    await put(
+      root,
+      'm/aliases.yaml',
+      pv('aliased', '  claimRef: {namespace: ns, name: c}\n').replace(
+        '  name: aliased\n',
+        '  name: aliased\n  annotations: &self\n    again: *self\n  labels: &l {team: a}\n',
+      ),
+    );
+    await put(
+      root,
+      'm/claim.yaml',
+      pvc('ns', 'c', 'aliased').replace('  namespace: ns\n', '  namespace: ns\n  labels: {team: a}\n'),
+    );
+    const result = await walkManifests({ root, dirs: ['m'], logger: recordingLogger() });
+    expect(result.problems).toEqual([]);
+    expect(result.volumes.map((v) => [v.pvName, v.namespace, v.pvcName])).toEqual([['aliased', 'ns', 'c']]);
+    const annotations = result.volumes[0]?.pv.metadata?.annotations as unknown as { again: unknown };
+    expect(annotations.again).toBe(annotations);
+  });
+
   it('pairs through claimRef alone and through typed lists; an ambiguous pairing is a problem', async () => {
     const root = await tempRepo();
     // claimRef on the PV, no volumeName on the claim, claim in another directory
