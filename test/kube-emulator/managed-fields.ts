@@ -187,6 +187,34 @@ export interface Comparison {
   removed: Set<string>;
 }
 
+/** The set of a comparison nothing was added to (most of them): shared, never added to (see into). */
+const NONE: Set<string> = new Set();
+
+/** The set of `c` to add to, made when first needed. */
+function into(c: Comparison, which: 'added' | 'modified' | 'removed'): Set<string> {
+  let set = c[which];
+  if (set === NONE) {
+    set = new Set();
+    c[which] = set;
+  }
+  return set;
+}
+
+function compareField(
+  oldV: JsonObject,
+  newV: JsonObject,
+  k: string,
+  schema: FieldSchema,
+  member: string,
+  c: Comparison,
+): void {
+  if (schema === ROOT_SCHEMA && ignoredTop.has(k)) return;
+  if (schema === METADATA_SCHEMA && ignoredMeta.has(k)) return;
+  // An unchanged field adds nothing; skipping it spares walking what a write did not touch.
+  if (deepEqual(oldV[k], newV[k])) return;
+  compareAt(oldV[k], newV[k], fieldSchema(schema, k), fieldMember(member, k), c);
+}
+
 function compareAt(
   oldV: Json | undefined,
   newV: Json | undefined,
@@ -196,23 +224,16 @@ function compareAt(
 ): void {
   if (oldV === undefined && newV === undefined) return;
   if (oldV === undefined) {
-    allMembers(newV as Json, schema, member, c.added);
+    allMembers(newV as Json, schema, member, into(c, 'added'));
     return;
   }
   if (newV === undefined) {
-    allMembers(oldV, schema, member, c.removed);
+    allMembers(oldV, schema, member, into(c, 'removed'));
     return;
   }
   if (isObject(oldV) && isObject(newV) && !schema.atomic) {
-    const visit = (k: string) => {
-      if (schema === ROOT_SCHEMA && ignoredTop.has(k)) return;
-      if (schema === METADATA_SCHEMA && ignoredMeta.has(k)) return;
-      // An unchanged field adds nothing; skipping it spares walking what a write did not touch.
-      if (deepEqual(oldV[k], newV[k])) return;
-      compareAt(oldV[k], newV[k], fieldSchema(schema, k), fieldMember(member, k), c);
-    };
-    for (const k in oldV) visit(k);
-    for (const k in newV) if (!Object.hasOwn(oldV, k)) visit(k);
+    for (const k in oldV) compareField(oldV, newV, k, schema, member, c);
+    for (const k in newV) if (!Object.hasOwn(oldV, k)) compareField(oldV, newV, k, schema, member, c);
     return;
   }
   const lt = schema.list;
@@ -231,10 +252,11 @@ function compareAt(
       const before = oldItems.get(k);
       const itemKey = itemMember(member, k);
       if (before === undefined) {
-        c.added.add(itemKey);
+        const added = into(c, 'added');
+        added.add(itemKey);
         if (isObject(item))
           for (const f in item)
-            allMembers(item[f] as Json, fieldSchema(schema.item, f), fieldMember(itemKey, f), c.added);
+            allMembers(item[f] as Json, fieldSchema(schema.item, f), fieldMember(itemKey, f), added);
       } else if (lt.type === 'map') {
         compareAt(before, item, schema.item, itemKey, c);
       }
@@ -242,19 +264,20 @@ function compareAt(
     for (const [k, item] of oldItems) {
       if (!newItems.has(k)) {
         const itemKey = itemMember(member, k);
-        c.removed.add(itemKey);
+        const removed = into(c, 'removed');
+        removed.add(itemKey);
         if (isObject(item))
           for (const f in item)
-            allMembers(item[f] as Json, fieldSchema(schema.item, f), fieldMember(itemKey, f), c.removed);
+            allMembers(item[f] as Json, fieldSchema(schema.item, f), fieldMember(itemKey, f), removed);
       }
     }
     return;
   }
-  if (!deepEqual(oldV, newV)) c.modified.add(member);
+  if (!deepEqual(oldV, newV)) into(c, 'modified').add(member);
 }
 
 export function compareObjects(oldObj: JsonObject, newObj: JsonObject): Comparison {
-  const c: Comparison = { added: new Set(), modified: new Set(), removed: new Set() };
+  const c: Comparison = { added: NONE, modified: NONE, removed: NONE };
   compareAt(oldObj, newObj, ROOT_SCHEMA, '', c);
   return c;
 }
@@ -323,7 +346,8 @@ function removeMember(obj: JsonObject, segments: Segments): void {
 function mergeValue(live: Json | undefined, config: Json, schema: FieldSchema): Json {
   if (isObject(config) && isObject(live) && !schema.atomic) {
     const out: JsonObject = { ...live };
-    for (const [k, v] of Object.entries(config)) {
+    for (const k in config) {
+      const v = config[k] as Json;
       if (v === null) {
         delete out[k];
         continue;
@@ -410,15 +434,15 @@ function transfer(
   force: boolean,
 ): Manager[] {
   // changed = modified ∪ added
-  const conflicts: { manager: Manager; members: string[] }[] = [];
+  let conflicts: { manager: Manager; members: string[] }[] | undefined;
   for (const m of managers) {
     if (sameManager(m, me)) continue;
-    const hit: string[] = [];
-    for (const x of cmp.modified) if (m.members.has(x)) hit.push(x);
-    for (const x of cmp.added) if (!cmp.modified.has(x) && m.members.has(x)) hit.push(x);
-    if (hit.length > 0) conflicts.push({ manager: m, members: hit });
+    let hit: string[] | undefined;
+    for (const x of cmp.modified) if (m.members.has(x)) (hit ??= []).push(x);
+    for (const x of cmp.added) if (!cmp.modified.has(x) && m.members.has(x)) (hit ??= []).push(x);
+    if (hit) (conflicts ??= []).push({ manager: m, members: hit });
   }
-  if (!force && conflicts.length > 0) {
+  if (!force && conflicts) {
     // structured-merge-diff lists a manager's conflicting paths in path order.
     throw new ApplyConflicts(
       conflicts.flatMap((c) =>
@@ -430,12 +454,19 @@ function transfer(
     );
   }
   // Managers that lose nothing keep their Manager, set and encoded entry; with none losing, the list stays.
-  const loses = (m: Manager) => {
-    if (conflicts.some((c) => c.manager === m)) return true;
+  const loses = (m: Manager): boolean => {
+    if (conflicts?.some((c) => c.manager === m)) return true;
     for (const x of cmp.removed) if (m.members.has(x)) return true;
     return false;
   };
-  if (managers.every((m) => sameManager(m, me) || (m.members.size > 0 && !loses(m)))) return managers;
+  let changes = false;
+  for (const m of managers) {
+    if (!sameManager(m, me) && (m.members.size === 0 || loses(m))) {
+      changes = true;
+      break;
+    }
+  }
+  if (!changes) return managers;
   const out: Manager[] = [];
   for (const m of managers) {
     let next = m;
@@ -637,18 +668,23 @@ function secondsOf(time: string): number {
 
 /** metadata.managedFields as the server returns it: Apply entries first, then by time and manager. */
 export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
-  const sorted =
-    managers.length < 2
-      ? managers
-      : [...managers].sort((a, b) => {
-          if (a.operation !== b.operation) return a.operation < b.operation ? -1 : 1;
-          const ta = secondsOf(a.time);
-          const tb = secondsOf(b.time);
-          if (ta !== tb) return ta - tb;
-          if (a.manager !== b.manager) return a.manager < b.manager ? -1 : 1;
-          return a.subresource < b.subresource ? -1 : a.subresource > b.subresource ? 1 : 0;
-        });
+  // Managers are mostly kept in this order already; a list that is one ascending run is what sorting
+  // it would return.
+  let ordered = true;
+  for (let i = 1; i < managers.length && ordered; i++)
+    ordered = compareManagers(managers[i] as Manager, managers[i - 1] as Manager) >= 0;
+  const sorted = ordered ? managers : [...managers].sort(compareManagers);
   return sorted.map((m) => m.entry());
+}
+
+function compareManagers(a: Manager, b: Manager): number {
+  if (a.operation !== b.operation) return a.operation < b.operation ? -1 : 1;
+  const ta = secondsOf(a.time);
+  const tb = secondsOf(b.time);
+  // (NaN for a time that does not parse: sort() takes it as 0, so does the run check above.)
+  if (ta !== tb) return Number.isNaN(ta - tb) ? 0 : ta - tb;
+  if (a.manager !== b.manager) return a.manager < b.manager ? -1 : 1;
+  return a.subresource < b.subresource ? -1 : a.subresource > b.subresource ? 1 : 0;
 }
 
 /** Reads metadata.managedFields a client sent (an update may replace them wholesale). */

@@ -13,7 +13,18 @@ export interface Quantity {
   format: 'BinarySI' | 'DecimalSI' | 'DecimalExponent';
 }
 
+/** Parsed quantities by text (a cluster has few distinct ones; parsing is pure). Bounded. */
+const parsed = new Map<string, Quantity | undefined>();
+
 export function parseQuantity(text: string): Quantity | undefined {
+  if (parsed.has(text)) return parsed.get(text);
+  const q = parse(text);
+  if (parsed.size >= 10_000) parsed.clear();
+  parsed.set(text, q === undefined ? undefined : Object.freeze(q));
+  return q;
+}
+
+function parse(text: string): Quantity | undefined {
   const match = QUANTITY.exec(text.trim());
   if (!match || text.trim() !== text) return undefined;
   const numberText = match[1] ?? '';

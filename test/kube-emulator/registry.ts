@@ -190,6 +190,15 @@ function trackFor(def: ResourceDef, subresource: string): (set: Set<string>) => 
   return track;
 }
 
+/** Metadata an update cannot change: the stored values are kept. */
+const KEPT_METADATA = [
+  'uid',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generateName',
+];
+
 export class Registry {
   readonly store: Store;
   readonly options: RegistryOptions;
@@ -394,13 +403,7 @@ export class Registry {
         `Precondition failed: UID in precondition: ${metadata.uid}, UID in object meta: ${String(om.uid)}`,
       );
     }
-    for (const k of [
-      'uid',
-      'creationTimestamp',
-      'deletionTimestamp',
-      'deletionGracePeriodSeconds',
-      'generateName',
-    ]) {
+    for (const k of KEPT_METADATA) {
       if (om[k] === undefined) delete metadata[k];
       else metadata[k] = om[k] as Json;
     }
