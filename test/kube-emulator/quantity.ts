@@ -59,8 +59,20 @@ function decimalForm(value: number): string {
   return String(value);
 }
 
-/** The canonical text the API server stores for a quantity. */
+const canonical = new Map<string, string>();
+
+/** The canonical text the API server stores for a quantity (kept per text, as parsing is). */
 export function canonicalQuantity(text: string): string {
+  let out = canonical.get(text);
+  if (out === undefined) {
+    out = canonicalForm(text);
+    if (canonical.size >= 10_000) canonical.clear();
+    canonical.set(text, out);
+  }
+  return out;
+}
+
+function canonicalForm(text: string): string {
   const q = parseQuantity(text);
   if (!q) return text;
   if (q.format === 'BinarySI' && Number.isInteger(q.value) && Math.abs(q.value) >= 1024) {

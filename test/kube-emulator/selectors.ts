@@ -8,7 +8,8 @@ type Requirement =
 
 export type Selector = (labels: Record<string, string>) => boolean;
 
-const matchAll: Selector = () => true;
+/** The selector of an empty text: it matches every object (callers may skip reading labels). */
+export const matchAll: Selector = () => true;
 
 function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
@@ -72,9 +73,12 @@ export function parseLabelSelector(text: string | null): Selector {
 
 export type FieldSelector = (fields: Record<string, string>) => boolean;
 
+/** The field selector of an empty text: it matches every object (callers may skip reading fields). */
+export const matchAllFields: FieldSelector = () => true;
+
 /** Parses a field selector; `supported` lists the field labels the resource allows. */
 export function parseFieldSelector(text: string | null, supported: readonly string[]): FieldSelector {
-  if (text === null || text.trim() === '') return () => true;
+  if (text === null || text.trim() === '') return matchAllFields;
   const terms = text
     .split(',')
     .map((t) => t.trim())

@@ -15,7 +15,14 @@ import {
 import { isObject, type Json, type JsonObject } from './json.ts';
 import { PATCH_TYPES, type PatchType, type Registry, type WriteOptions } from './registry.ts';
 import { allResources, type ResourceDef, resourceByName } from './resources.ts';
-import { type FieldSelector, parseFieldSelector, parseLabelSelector, type Selector } from './selectors.ts';
+import {
+  type FieldSelector,
+  matchAll,
+  matchAllFields,
+  parseFieldSelector,
+  parseLabelSelector,
+  type Selector,
+} from './selectors.ts';
 import {
   ApiError,
   badRequest,
@@ -276,7 +283,10 @@ interface Filter {
 
 function matches(def: ResourceDef, f: Filter, obj: JsonObject): boolean {
   if (f.namespace !== '' && metadataOf(obj).namespace !== f.namespace) return false;
-  return f.labels(labelsOf(obj)) && f.fields(def.fields(obj));
+  return (
+    (f.labels === matchAll || f.labels(labelsOf(obj))) &&
+    (f.fields === matchAllFields || f.fields(def.fields(obj)))
+  );
 }
 
 function encodeContinue(rv: number, key: string): string {
