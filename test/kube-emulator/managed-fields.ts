@@ -32,6 +32,8 @@ export class Manager {
     this.members = members;
   }
 
+  #json: string | undefined;
+
   /** Its metadata.managedFields entry (stored objects, which hold it, are never changed in place). */
   entry(): ManagedFieldsEntry {
     if (!this.#entry) {
@@ -41,12 +43,22 @@ export class Manager {
         apiVersion: 'v1',
         time: this.time,
         fieldsType: 'FieldsV1',
-        fieldsV1: toFieldsV1(this.members),
+        fieldsV1: fieldsV1Of(this.members).tree,
       };
       if (this.subresource !== '') entry.subresource = this.subresource;
       this.#entry = entry;
     }
     return this.#entry;
+  }
+
+  /** JSON.stringify(this.entry()), written from parts kept for it (its field set's JSON is shared). */
+  entryJson(): string {
+    if (this.#json === undefined) {
+      const j = JSON.stringify;
+      const subresource = this.subresource === '' ? '' : `,"subresource":${j(this.subresource)}`;
+      this.#json = `{"manager":${j(this.manager)},"operation":${j(this.operation)},"apiVersion":"v1","time":${j(this.time)},"fieldsType":"FieldsV1","fieldsV1":${fieldsV1Of(this.members).json()}${subresource}}`;
+    }
+    return this.#json;
   }
 }
 
@@ -582,7 +594,22 @@ export function updateOwnership(
  * fieldsV1 per field set. A Manager encodes its set once (Manager.entry) for every version that keeps it;
  * sets with the same members (the same manager writing objects of the same shape) share one tree too.
  */
-const fieldsV1ByMembers = new Map<string, { members: Set<string>; tree: JsonObject }>();
+/** A field set's FieldsV1 tree and its JSON (made when first asked for), shared by equal field sets. */
+class FieldsV1 {
+  readonly members: Set<string>;
+  readonly tree: JsonObject;
+  #json: string | undefined;
+  constructor(members: Set<string>, tree: JsonObject) {
+    this.members = members;
+    this.tree = tree;
+  }
+  json(): string {
+    this.#json ??= JSON.stringify(this.tree);
+    return this.#json;
+  }
+}
+
+const fieldsV1ByMembers = new Map<string, FieldsV1>();
 const FIELDS_V1_SHARED_MAX = 4096;
 
 /** Members as small numbers, for a short fingerprint of a field set (its order does not matter). */
@@ -605,15 +632,15 @@ function fingerprint(members: Set<string>): string {
   return `${members.size}:${sum}:${mix}`;
 }
 
-function toFieldsV1(members: Set<string>): JsonObject {
+function fieldsV1Of(members: Set<string>): FieldsV1 {
   // Sets with the same members share one tree; a fingerprint finds it, comparing the sets proves it.
   const key = fingerprint(members);
   const shared = fieldsV1ByMembers.get(key);
-  if (shared && sameMembers(shared.members, members)) return shared.tree;
-  const tree = buildFieldsV1(members);
+  if (shared && sameMembers(shared.members, members)) return shared;
+  const made = new FieldsV1(members, buildFieldsV1(members));
   if (fieldsV1ByMembers.size >= FIELDS_V1_SHARED_MAX) fieldsV1ByMembers.clear();
-  fieldsV1ByMembers.set(key, { members, tree });
-  return tree;
+  fieldsV1ByMembers.set(key, made);
+  return made;
 }
 
 function buildFieldsV1(members: Set<string>): JsonObject {
@@ -666,15 +693,25 @@ function secondsOf(time: string): number {
   return seconds;
 }
 
+/** JSON.stringify(encodeManagedFields(managers)), from the JSON each manager keeps of its entry. */
+export function managedFieldsJson(managers: Manager[]): string {
+  let out = '[';
+  for (const m of inServedOrder(managers)) out += out === '[' ? m.entryJson() : `,${m.entryJson()}`;
+  return `${out}]`;
+}
+
 /** metadata.managedFields as the server returns it: Apply entries first, then by time and manager. */
 export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
+  return inServedOrder(managers).map((m) => m.entry());
+}
+
+function inServedOrder(managers: Manager[]): Manager[] {
   // Managers are mostly kept in this order already; a list that is one ascending run is what sorting
   // it would return.
   let ordered = true;
   for (let i = 1; i < managers.length && ordered; i++)
     ordered = compareManagers(managers[i] as Manager, managers[i - 1] as Manager) >= 0;
-  const sorted = ordered ? managers : [...managers].sort(compareManagers);
-  return sorted.map((m) => m.entry());
+  return ordered ? managers : [...managers].sort(compareManagers);
 }
 
 function compareManagers(a: Manager, b: Manager): number {

@@ -2,7 +2,7 @@
 // per-namespace index, sorted listing, a bounded per-resource event history for watches (410 Expired
 // when a client asks for a version older than what is retained), and the watch fan-out.
 import { isObject, type Json, type JsonObject, stringMap } from './json.ts';
-import { encodeManagedFields, type Manager } from './managed-fields.ts';
+import { encodeManagedFields, type Manager, managedFieldsJson } from './managed-fields.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -23,6 +23,7 @@ const META_ORDER = [
   'finalizers',
   'managedFields',
 ];
+const META_KEYS = new Set(META_ORDER);
 
 /**
  * One stored version of an object. Its object is never changed once stored (writes copy it) and holds
@@ -72,10 +73,45 @@ export class Entry {
     return this.#served;
   }
 
-  /** The served object serialized, once per version, reused by every list, watch and response. */
+  /**
+   * The served object serialized, once per version, reused by every list, watch and response: written
+   * from the stored object and the managers' own JSON (the same text as JSON.stringify of the served
+   * object), unless the served object was made already.
+   */
   get json(): string {
-    this.#json ??= JSON.stringify(this.served());
+    if (this.#json === undefined) {
+      this.#json = this.#served ? JSON.stringify(this.#served) : this.#encode();
+    }
     return this.#json;
+  }
+
+  #encode(): string {
+    const j = JSON.stringify;
+    const obj = this.object;
+    const metadata = isObject(obj.metadata) ? obj.metadata : {};
+    let meta = '';
+    for (const k of META_ORDER) {
+      let text: string | undefined;
+      if (k === 'managedFields') {
+        if (this.managers.length > 0) text = managedFieldsJson(this.managers);
+      } else {
+        const v = metadata[k];
+        if (v !== undefined) text = j(v);
+      }
+      if (text !== undefined) meta += `${meta === '' ? '' : ','}"${k}":${text}`;
+    }
+    for (const k in metadata) {
+      const v = metadata[k];
+      if (v === undefined || META_KEYS.has(k)) continue;
+      meta += `${meta === '' ? '' : ','}${j(k)}:${j(v)}`;
+    }
+    let out = `{"kind":${j(this.kind)},"apiVersion":"v1","metadata":{${meta}}`;
+    for (const k in obj) {
+      const v = obj[k];
+      if (v === undefined || k === 'kind' || k === 'apiVersion' || k === 'metadata') continue;
+      out += `,${j(k)}:${j(v)}`;
+    }
+    return `${out}}`;
   }
 }
 
