@@ -89,7 +89,9 @@ export class Entry {
     const j = JSON.stringify;
     const obj = this.object;
     const metadata = isObject(obj.metadata) ? obj.metadata : {};
-    let meta = '';
+    // Parts joined once: one flat string, kept with the version.
+    const parts = ['{"kind":', j(this.kind), ',"apiVersion":"v1","metadata":{'];
+    let first = true;
     for (const k of META_ORDER) {
       let text: string | undefined;
       if (k === 'managedFields') {
@@ -98,20 +100,24 @@ export class Entry {
         const v = metadata[k];
         if (v !== undefined) text = j(v);
       }
-      if (text !== undefined) meta += `${meta === '' ? '' : ','}"${k}":${text}`;
+      if (text === undefined) continue;
+      parts.push(first ? `"${k}":` : `,"${k}":`, text);
+      first = false;
     }
     for (const k in metadata) {
       const v = metadata[k];
       if (v === undefined || META_KEYS.has(k)) continue;
-      meta += `${meta === '' ? '' : ','}${j(k)}:${j(v)}`;
+      parts.push(first ? '' : ',', j(k), ':', j(v));
+      first = false;
     }
-    let out = `{"kind":${j(this.kind)},"apiVersion":"v1","metadata":{${meta}}`;
+    parts.push('}');
     for (const k in obj) {
       const v = obj[k];
       if (v === undefined || k === 'kind' || k === 'apiVersion' || k === 'metadata') continue;
-      out += `,${j(k)}:${j(v)}`;
+      parts.push(',', j(k), ':', j(v));
     }
-    return `${out}}`;
+    parts.push('}');
+    return parts.join('');
   }
 }
 
