@@ -74,6 +74,16 @@ export class Entry {
   }
 
   /**
+   * Drops the served object and JSON once a newer version replaced this one: few read a replaced version
+   * again (a watch resuming from the retained history), and they get the same again, made anew.
+   * Keeping them would keep every replaced version's text alive as long as the history holds it.
+   */
+  release(): void {
+    this.#served = undefined;
+    this.#json = undefined;
+  }
+
+  /**
    * The served object serialized, once per version, reused by every list, watch and response: written
    * from the stored object and the managers' own JSON (the same text as JSON.stringify of the served
    * object), unless the served object was made already.
@@ -283,6 +293,7 @@ export class Store {
     }
     for (const w of t.watchers) w.send(event);
     for (const l of this.listeners) l(event);
+    previous?.release();
     return event;
   }
 
