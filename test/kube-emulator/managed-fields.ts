@@ -9,8 +9,9 @@ type Segments = string[];
 const SEP = '\n';
 
 /**
- * One manager's ownership. Never changed once made (a new ownership is a new Manager, and its set is never
- * changed either), so its managedFields entry is made once and shared by every version that keeps it.
+ * One manager's ownership. Never changed once made (a new ownership is a new Manager), and its field set
+ * is the one shared by every manager that owns the same fields (see fieldSetOf): its managedFields entry
+ * is made once, and its FieldsV1 tree and JSON once per distinct field set.
  */
 export class Manager {
   readonly manager: string;
@@ -18,6 +19,7 @@ export class Manager {
   readonly subresource: string;
   readonly time: string;
   readonly members: Set<string>;
+  readonly #fields: FieldSet;
   #entry: ManagedFieldsEntry | undefined;
 
   constructor(
@@ -29,10 +31,9 @@ export class Manager {
     this.operation = me.operation;
     this.subresource = me.subresource;
     this.time = time;
-    this.members = members;
+    this.#fields = fieldSetOf(members);
+    this.members = this.#fields.members;
   }
-
-  #json: string | undefined;
 
   /** Its metadata.managedFields entry (stored objects, which hold it, are never changed in place). */
   entry(): ManagedFieldsEntry {
@@ -43,7 +44,7 @@ export class Manager {
         apiVersion: 'v1',
         time: this.time,
         fieldsType: 'FieldsV1',
-        fieldsV1: fieldsV1Of(this.members).tree,
+        fieldsV1: this.#fields.tree(),
       };
       if (this.subresource !== '') entry.subresource = this.subresource;
       this.#entry = entry;
@@ -51,14 +52,20 @@ export class Manager {
     return this.#entry;
   }
 
-  /** JSON.stringify(this.entry()), written from parts kept for it (its field set's JSON is shared). */
-  entryJson(): string {
-    if (this.#json === undefined) {
-      const j = JSON.stringify;
-      const subresource = this.subresource === '' ? '' : `,"subresource":${j(this.subresource)}`;
-      this.#json = `{"manager":${j(this.manager)},"operation":${j(this.operation)},"apiVersion":"v1","time":${j(this.time)},"fieldsType":"FieldsV1","fieldsV1":${fieldsV1Of(this.members).json()}${subresource}}`;
-    }
-    return this.#json;
+  /** The parts of JSON.stringify(this.entry()), its field set's JSON among them (shared, not copied). */
+  entryJson(parts: string[]): void {
+    const j = JSON.stringify;
+    parts.push(
+      '{"manager":',
+      j(this.manager),
+      ',"operation":',
+      j(this.operation),
+      ',"apiVersion":"v1","time":',
+      j(this.time),
+      ',"fieldsType":"FieldsV1","fieldsV1":',
+      this.#fields.json(),
+      this.subresource === '' ? '}' : `,"subresource":${j(this.subresource)}}`,
+    );
   }
 }
 
@@ -538,8 +545,7 @@ export function applyConfig(
     rest = transfer(managers, me, trackedCmp, force);
   }
   const changedSet = !previous || !sameMembers(previous.members, set);
-  const mine =
-    changedSet || !previous ? new Manager(me, now, set) : new Manager(me, previous.time, previous.members);
+  const mine = changedSet || !previous ? new Manager(me, now, set) : previous;
   const out = rest.filter((m) => !sameManager(m, me));
   if (set.size > 0) out.push(mine);
   return { object: merged, managers: out };
@@ -581,36 +587,34 @@ export function updateOwnership(
   }
   const out = rest.filter((m) => !sameManager(m, me));
   const changedSet = !previous || !sameMembers(previous.members, members);
-  if (members.size > 0)
-    out.push(
-      changedSet || !previous
-        ? new Manager(me, now, members)
-        : new Manager(me, previous.time, previous.members),
-    );
+  if (members.size > 0) out.push(changedSet || !previous ? new Manager(me, now, members) : previous);
   return out;
 }
 
 /**
- * fieldsV1 per field set. A Manager encodes its set once (Manager.entry) for every version that keeps it;
- * sets with the same members (the same manager writing objects of the same shape) share one tree too.
+ * A field set, as every manager that owns exactly these fields shares it: its FieldsV1 tree and the
+ * tree's JSON are made when first asked for. Its members are never changed.
  */
-/** A field set's FieldsV1 tree and its JSON (made when first asked for), shared by equal field sets. */
-class FieldsV1 {
+class FieldSet {
   readonly members: Set<string>;
-  readonly tree: JsonObject;
+  #tree: JsonObject | undefined;
   #json: string | undefined;
-  constructor(members: Set<string>, tree: JsonObject) {
+  constructor(members: Set<string>) {
     this.members = members;
-    this.tree = tree;
+  }
+  tree(): JsonObject {
+    this.#tree ??= buildFieldsV1(this.members);
+    return this.#tree;
   }
   json(): string {
-    this.#json ??= JSON.stringify(this.tree);
+    this.#json ??= JSON.stringify(this.tree());
     return this.#json;
   }
 }
 
-const fieldsV1ByMembers = new Map<string, FieldsV1>();
-const FIELDS_V1_SHARED_MAX = 4096;
+/** Field sets by fingerprint, to share: most objects of a kind are one shape, owned the same way. */
+const fieldSets = new Map<string, FieldSet>();
+const FIELD_SETS_MAX = 4096;
 
 /** Members as small numbers, for a short fingerprint of a field set (its order does not matter). */
 const memberIds = new Map<string, number>();
@@ -632,14 +636,14 @@ function fingerprint(members: Set<string>): string {
   return `${members.size}:${sum}:${mix}`;
 }
 
-function fieldsV1Of(members: Set<string>): FieldsV1 {
-  // Sets with the same members share one tree; a fingerprint finds it, comparing the sets proves it.
+function fieldSetOf(members: Set<string>): FieldSet {
+  // Sets with the same members share one FieldSet; a fingerprint finds it, comparing the sets proves it.
   const key = fingerprint(members);
-  const shared = fieldsV1ByMembers.get(key);
+  const shared = fieldSets.get(key);
   if (shared && sameMembers(shared.members, members)) return shared;
-  const made = new FieldsV1(members, buildFieldsV1(members));
-  if (fieldsV1ByMembers.size >= FIELDS_V1_SHARED_MAX) fieldsV1ByMembers.clear();
-  fieldsV1ByMembers.set(key, made);
+  const made = new FieldSet(members);
+  if (fieldSets.size >= FIELD_SETS_MAX) fieldSets.clear();
+  fieldSets.set(key, made);
   return made;
 }
 
@@ -693,11 +697,15 @@ function secondsOf(time: string): number {
   return seconds;
 }
 
-/** JSON.stringify(encodeManagedFields(managers)), from the JSON each manager keeps of its entry. */
-export function managedFieldsJson(managers: Manager[]): string {
-  let out = '[';
-  for (const m of inServedOrder(managers)) out += out === '[' ? m.entryJson() : `,${m.entryJson()}`;
-  return `${out}]`;
+/** The parts of JSON.stringify(encodeManagedFields(managers)) (a non-empty list of managers). */
+export function managedFieldsJson(managers: Manager[], parts: string[]): void {
+  let first = true;
+  for (const m of inServedOrder(managers)) {
+    parts.push(first ? '[' : ',');
+    m.entryJson(parts);
+    first = false;
+  }
+  parts.push(']');
 }
 
 /** metadata.managedFields as the server returns it: Apply entries first, then by time and manager. */

@@ -408,8 +408,8 @@ export class Registry {
       else metadata[k] = om[k] as Json;
     }
     const sentManagers = decodeManagedFields(metadata.managedFields);
-    delete metadata.managedFields;
-    delete metadata.resourceVersion;
+    if (metadata.managedFields !== undefined) delete metadata.managedFields;
+    // (metadata.resourceVersion is left: nothing below reads it, and finish sets the new one.)
     if (opts.subresource === 'status') def.prepareForStatusUpdate(next, old, now);
     else def.prepareForUpdate(next, old, now);
     const errors = def.validateUpdate(next, old);

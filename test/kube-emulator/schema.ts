@@ -367,12 +367,18 @@ function isZero(value: unknown): boolean {
   return true;
 }
 
+/**
+ * Drops the zero values below `value` (see keepZero). An object that loses fields is rebuilt without
+ * them rather than changed by `delete` (which turns it into a slow dictionary-mode object for as long
+ * as it is stored); the caller puts the returned object in its place.
+ */
 function dropZeros(
   value: Record<string, unknown>,
   shape: { [field: string]: Shape },
   path: string,
   keep: Set<string>,
-): void {
+): Record<string, unknown> {
+  let drop: string[] | undefined;
   for (const key in value) {
     const sub = shape[key];
     if (sub === undefined) continue;
@@ -386,14 +392,21 @@ function dropZeros(
       !Array.isArray(child)
     ) {
       p = path === '' ? key : `${path}.${key}`;
-      dropZeros(child as Record<string, unknown>, sub, p, keep);
+      const kept = dropZeros(child as Record<string, unknown>, sub, p, keep);
+      if (kept !== child) value[key] = kept;
     }
-    if (isZero(value[key]) && !keep.has(p ?? (path === '' ? key : `${path}.${key}`))) delete value[key];
+    if (isZero(value[key]) && !keep.has(p ?? (path === '' ? key : `${path}.${key}`))) (drop ??= []).push(key);
   }
+  if (!drop) return value;
+  const out: Record<string, unknown> = {};
+  for (const key in value) if (!drop.includes(key)) out[key] = value[key];
+  return out;
 }
 
 export function dropZeroValues(kind: string, obj: Record<string, unknown>): void {
   const shape = shapes[kind];
   if (!shape || shape === true || Array.isArray(shape)) return;
-  dropZeros(obj, shape, '', keepZero[kind] ?? new Set());
+  const kept = dropZeros(obj, shape, '', keepZero[kind] ?? new Set());
+  // The root is the caller's object: what it loses is deleted from it.
+  if (kept !== obj) for (const key in obj) if (!Object.hasOwn(kept, key)) delete obj[key];
 }

@@ -103,15 +103,15 @@ export class Entry {
     const parts = ['{"kind":', j(this.kind), ',"apiVersion":"v1","metadata":{'];
     let first = true;
     for (const k of META_ORDER) {
-      let text: string | undefined;
       if (k === 'managedFields') {
-        if (this.managers.length > 0) text = managedFieldsJson(this.managers);
+        if (this.managers.length === 0) continue;
+        parts.push(first ? '"managedFields":' : ',"managedFields":');
+        managedFieldsJson(this.managers, parts);
       } else {
         const v = metadata[k];
-        if (v !== undefined) text = j(v);
+        if (v === undefined) continue;
+        parts.push(first ? `"${k}":` : `,"${k}":`, j(v));
       }
-      if (text === undefined) continue;
-      parts.push(first ? `"${k}":` : `,"${k}":`, text);
       first = false;
     }
     for (const k in metadata) {
