@@ -234,11 +234,20 @@ export class Registry {
     }
   }
 
-  /** Decodes a request body into an object of this resource, defaulted. */
-  decode(def: ResourceDef, body: Json, namespace: string, validation?: WriteOptions): JsonObject {
+  /**
+   * Decodes a request body into an object of this resource, defaulted: a copy of the body, or the body
+   * itself when the caller owns all of it (`owned`: made for this request and shared with nothing).
+   */
+  decode(
+    def: ResourceDef,
+    body: Json,
+    namespace: string,
+    validation?: WriteOptions,
+    owned = false,
+  ): JsonObject {
     if (!isObject(body))
       throw badRequest(`the object provided is unrecognized (must be of type ${def.kind})`);
-    const obj = clone(body);
+    const obj = owned ? body : clone(body);
     if (validation) {
       const unknown = unknownFields(def.kind, obj);
       if (unknown.length > 0) {
@@ -546,7 +555,15 @@ export class Registry {
     const mergedMeta = { ...metadataOf(result.object) };
     delete mergedMeta.managedFields;
     delete mergedMeta.resourceVersion;
-    const merged = this.decode(def, { ...result.object, metadata: mergedMeta }, namespace);
+    // Merged onto a stored object, the result shares parts of it and is decoded from a copy; onto
+    // nothing (a create), it is made of this request's configuration alone and decoded as it is.
+    const merged = this.decode(
+      def,
+      { ...result.object, metadata: mergedMeta },
+      namespace,
+      undefined,
+      !existing,
+    );
     const sentRv = metadata.resourceVersion;
     if (existing) {
       if (sentRv !== undefined && String(sentRv) !== String(existing.resourceVersion))
