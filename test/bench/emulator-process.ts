@@ -246,9 +246,11 @@ async function serve(latencyMs: number): Promise<void> {
   const send = (reply: Reply) => process.send?.(reply);
   let emulator: KubeEmulator;
   try {
-    // Best effort: a warm-up that fails leaves a colder process, not a failed bench.
-    await warmUp(WARM_UP_VOLUMES).catch(() => {});
     emulator = await startKubeEmulator({ faults: { latencyMs } });
+    // After the served emulator started: making its TLS certificate changes prototypes that optimized code
+    // depends on, which would throw away what the warm-up compiled. Best effort: a warm-up that fails
+    // leaves a colder process, not a failed bench.
+    await warmUp(WARM_UP_VOLUMES).catch(() => {});
   } catch (error) {
     send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     process.exitCode = 1;
