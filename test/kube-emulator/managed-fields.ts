@@ -445,6 +445,13 @@ function difference(a: Set<string>, b: Set<string>): Set<string> {
   return out;
 }
 
+/** Appends to a list made when the first item comes (most lists here stay empty). */
+function push<T>(list: T[] | undefined, item: T): T[] {
+  if (!list) return [item];
+  list.push(item);
+  return list;
+}
+
 /** SMD's update(): other managers lose what changed; conflicts when not forced. */
 function transfer(
   managers: Manager[],
@@ -457,9 +464,9 @@ function transfer(
   for (const m of managers) {
     if (sameManager(m, me)) continue;
     let hit: string[] | undefined;
-    for (const x of cmp.modified) if (m.members.has(x)) (hit ??= []).push(x);
-    for (const x of cmp.added) if (!cmp.modified.has(x) && m.members.has(x)) (hit ??= []).push(x);
-    if (hit) (conflicts ??= []).push({ manager: m, members: hit });
+    for (const x of cmp.modified) if (m.members.has(x)) hit = push(hit, x);
+    for (const x of cmp.added) if (!cmp.modified.has(x) && m.members.has(x)) hit = push(hit, x);
+    if (hit) conflicts = push(conflicts, { manager: m, members: hit });
   }
   if (!force && conflicts) {
     // structured-merge-diff lists a manager's conflicting paths in path order.

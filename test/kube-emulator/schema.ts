@@ -395,7 +395,10 @@ function dropZeros(
       const kept = dropZeros(child as Record<string, unknown>, sub, p, keep);
       if (kept !== child) value[key] = kept;
     }
-    if (isZero(value[key]) && !keep.has(p ?? (path === '' ? key : `${path}.${key}`))) (drop ??= []).push(key);
+    if (isZero(value[key]) && !keep.has(p ?? (path === '' ? key : `${path}.${key}`))) {
+      drop ??= [];
+      drop.push(key);
+    }
   }
   if (!drop) return value;
   const out: Record<string, unknown> = {};
