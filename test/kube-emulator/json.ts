@@ -29,8 +29,27 @@ function copyValue(value: unknown): Json {
     }
     return out;
   }
-  const out: JsonObject = {};
+  // A spread copies an object with its shape at once; its objects are then replaced by their copies.
+  // A value JSON would leave out or write as null (rare) takes the key-by-key way.
   const source = value as Record<string, unknown>;
+  const out = { ...source } as JsonObject;
+  for (const key in source) {
+    const item = source[key];
+    if (typeof item === 'object') {
+      if (item !== null) out[key] = copyValue(item);
+    } else if (
+      item === undefined ||
+      typeof item === 'function' ||
+      (typeof item === 'number' && !Number.isFinite(item))
+    ) {
+      return copyObject(source);
+    }
+  }
+  return out;
+}
+
+function copyObject(source: Record<string, unknown>): JsonObject {
+  const out: JsonObject = {};
   for (const key in source) {
     const item = source[key];
     if (item === undefined || typeof item === 'function') continue;

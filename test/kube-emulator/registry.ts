@@ -777,18 +777,25 @@ function applyConflictError(error: ApplyConflicts): ApiError {
  * (as the controllers' and the registry's writes do).
  */
 function copyOf(entry: Entry): JsonObject {
-  const out: JsonObject = {};
   const source = entry.object;
-  for (const key in source) out[key] = copyLevel(source[key] as Json, 1);
+  const out: JsonObject = { ...source };
+  for (const key in source) {
+    const item = source[key] as Json;
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) out[key] = copyLevel(item, 1);
+  }
   return out;
 }
 
 function copyLevel(value: Json, depth: number): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const out: JsonObject = {};
-  for (const key in value) {
-    const item = value[key] as Json;
-    out[key] = depth < 2 ? copyLevel(item, depth + 1) : item;
+  // A spread copies an object with its shape at once; its objects are then replaced by their copies.
+  const out: JsonObject = { ...value };
+  if (depth < 2) {
+    for (const key in value) {
+      const item = value[key] as Json;
+      if (typeof item === 'object' && item !== null && !Array.isArray(item))
+        out[key] = copyLevel(item, depth + 1);
+    }
   }
   return out;
 }
