@@ -227,7 +227,10 @@ describe('ensureVolumeDirectory', () => {
     const run =
       how === 'as nobody'
         ? spawnSync(node[0] as string, node.slice(1), { uid: 65534, gid: 65534, encoding: 'utf8', cwd: '/' })
-        : spawnSync('unshare', ['--user', process.execPath, ...node.slice(1)], { encoding: 'utf8', cwd: '/' });
+        : spawnSync('unshare', ['--user', process.execPath, ...node.slice(1)], {
+            encoding: 'utf8',
+            cwd: '/',
+          });
     expect(run.error, String(run.error)).toBeUndefined();
     expect(run.stderr).toBe('');
     return run.stdout;
