@@ -2,11 +2,11 @@
 // under test (efs-dr or kubectl) and the server then do not share one event loop, and the figures are the
 // client's. Started by `startBenchEmulator` (fork + IPC); answers questions about its store over IPC, so the
 // bench can check the outcome (PVCs Bound) without sending requests that would show in the figures. Before it
-// reports ready it warms its code up on a throwaway emulator, as warm as a long-running API server (warmUp).
+// reports ready it warms its code up on a throwaway emulator, as warm as a long-running API server (warm-up.ts).
 import { fork } from 'node:child_process';
-import { Agent, request } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { type KubeEmulator, startKubeEmulator } from '../kube-emulator/index.ts';
+import { warmUp } from '../kube-emulator/warm-up.ts';
 
 export interface EmulatorStats {
   namespaces: number;
@@ -145,103 +145,6 @@ export async function startBenchEmulator(
   };
 }
 
-/**
- * A real API server has run for long when a restore reaches it: its code is optimized. A fresh process
- * would spend the first seconds of the measured run compiling its hot code (V8's optimizing compilers, on
- * threads of their own, sharing the cores with the client: ~0.5 s of CPU, ~25 µs a request of a
- * 10,000-volume restore). So before it reports ready, the process runs a throwaway emulator through the
- * restore's kind of work — namespaces, server-side applies of volumes and their claims over HTTPS, the
- * binder, paged lists — and closes it. The emulator that is served starts empty, with its own store,
- * request log and resourceVersions: only the process's code is warm, and no client sees a difference.
- */
-/** ~0.8 s at start: enough for V8 to optimize what a restore runs hot. */
-const WARM_UP_VOLUMES = 1000;
-
-async function warmUp(volumes: number): Promise<void> {
-  const kube = await startKubeEmulator({ controllerDelayMs: 5 });
-  const agent = new Agent({ keepAlive: true, maxSockets: 32, ca: kube.caCert });
-  const call = (method: string, path: string, body?: unknown, contentType = 'application/json') =>
-    new Promise<void>((resolve, reject) => {
-      const req = request(
-        `${kube.url}${path}`,
-        {
-          method,
-          agent,
-          headers: {
-            Authorization: `Bearer ${kube.token}`,
-            Accept: 'application/json',
-            'Content-Type': contentType,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve());
-        },
-      );
-      req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
-    });
-  try {
-    const namespaces = Math.max(1, Math.ceil(volumes / 50));
-    for (let n = 0; n < namespaces; n++)
-      await call('POST', '/api/v1/namespaces', { metadata: { name: `warm-${n}` } });
-    let next = 0;
-    const apply = 'application/apply-patch+yaml';
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (next < volumes) {
-          const i = next++;
-          const namespace = `warm-${i % namespaces}`;
-          const name = `warm-${i}`;
-          const labels = { app: 'warm-up', team: `team-${i % 7}` };
-          await call(
-            'PATCH',
-            `/api/v1/persistentvolumes/${name}?fieldManager=warm-up`,
-            {
-              apiVersion: 'v1',
-              kind: 'PersistentVolume',
-              metadata: { name, labels },
-              spec: {
-                capacity: { storage: `${1 + (i % 5)}Gi` },
-                accessModes: ['ReadWriteMany'],
-                persistentVolumeReclaimPolicy: 'Retain',
-                storageClassName: '',
-                mountOptions: ['hard'],
-                nfs: { server: 'warm-up.invalid', path: `/warm/${i}`, readOnly: false },
-                claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name },
-              },
-            },
-            apply,
-          );
-          await call(
-            'PATCH',
-            `/api/v1/namespaces/${namespace}/persistentvolumeclaims/${name}?fieldManager=warm-up`,
-            {
-              apiVersion: 'v1',
-              kind: 'PersistentVolumeClaim',
-              metadata: { name, namespace, labels },
-              spec: {
-                accessModes: ['ReadWriteMany'],
-                resources: { requests: { storage: `${1 + (i % 5)}Gi` } },
-                storageClassName: '',
-                volumeName: name,
-              },
-            },
-            apply,
-          );
-        }
-      }),
-    );
-    await kube.settle();
-    for (let n = 0; n < namespaces; n++)
-      await call('GET', `/api/v1/namespaces/warm-${n}/persistentvolumeclaims?limit=500`);
-    await call('GET', '/api/v1/persistentvolumes?limit=500');
-  } finally {
-    agent.destroy();
-    await kube.close();
-  }
-}
-
 async function serve(latencyMs: number): Promise<void> {
   const send = (reply: Reply) => process.send?.(reply);
   let emulator: KubeEmulator;
@@ -250,7 +153,7 @@ async function serve(latencyMs: number): Promise<void> {
     // After the served emulator started: making its TLS certificate changes prototypes that optimized code
     // depends on, which would throw away what the warm-up compiled. Best effort: a warm-up that fails
     // leaves a colder process, not a failed bench.
-    await warmUp(WARM_UP_VOLUMES).catch(() => {});
+    await warmUp().catch(() => {});
   } catch (error) {
     send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
     process.exitCode = 1;

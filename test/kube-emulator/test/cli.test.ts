@@ -80,6 +80,55 @@ describe('kube-emulator CLI', () => {
     expect(stdout).toContain('kube-emulator stopped');
   });
 
+  it('warms its code up on a throwaway emulator before it listens: the served cluster starts empty', async () => {
+    const kubeconfig = join(dir, 'warm.kubeconfig');
+    const child = spawn(process.execPath, [cli, '--kubeconfig-out', kubeconfig, '--warm-up', '40'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    await new Promise<void>((ready, fail) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('Press Ctrl-C')) ready();
+      });
+      child.on('exit', () => fail(new Error(`exited early: ${stdout}`)));
+    });
+    try {
+      const cache = join(dir, 'warm-cache');
+      const volumes = await kubectl([
+        '--kubeconfig',
+        kubeconfig,
+        '--cache-dir',
+        cache,
+        'get',
+        'pv,pvc',
+        '-A',
+      ]);
+      expect(volumes.code).toBe(0);
+      expect(volumes.stderr.trim()).toBe('No resources found');
+      const names = await kubectl([
+        '--kubeconfig',
+        kubeconfig,
+        '--cache-dir',
+        cache,
+        'get',
+        'ns',
+        '-o',
+        'name',
+      ]);
+      expect(names.stdout.trim().split('\n')).toEqual([
+        'namespace/default',
+        'namespace/kube-node-lease',
+        'namespace/kube-public',
+        'namespace/kube-system',
+      ]);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('prints help', async () => {
     const out = await run(['--help']);
     expect(out.code).toBe(0);
@@ -91,6 +140,9 @@ describe('kube-emulator CLI', () => {
     const rate = await run(['--error-rate', '2']);
     expect(rate.code).toBe(2);
     expect(rate.stderr).toContain('--error-rate must be a number between 0 and 1, got "2"');
+    const warm = await run(['--warm-up', 'many']);
+    expect(warm.code).toBe(2);
+    expect(warm.stderr).toContain('--warm-up must be a whole number, got "many"');
     const unknown = await run(['--bogus']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--bogus'");
