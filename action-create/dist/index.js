@@ -5,13 +5,11 @@ import {
   DEFAULT_CONFIG_FILE,
   Inputs,
   MODES,
-  UserError,
   annotateProblem,
   createActionsLogger,
   createContext,
   describeInternalError,
   efsHostMessage,
-  errorMessage,
   getInput,
   info,
   kubeconfigSecrets,
@@ -19,8 +17,13 @@ import {
   setFailed,
   setSecret,
   writeOutputs
-} from "./chunks/chunk-N774CCMV.js";
+} from "./chunks/chunk-2SGPC34U.js";
 import "./chunks/chunk-FHTODOD6.js";
+import "./chunks/chunk-GR46ACUW.js";
+import {
+  UserError,
+  errorMessage
+} from "./chunks/chunk-ZSFO3SQU.js";
 import "./chunks/chunk-J5WNPNXC.js";
 
 // action-create/src/inputs.ts
@@ -151,8 +154,8 @@ async function run() {
       `${ACTION_NAME}: mode ${inputs.mode} on ${runner.eventName} in ${runner.repository.owner}/${runner.repository.repo}`
     );
     let result;
-    if (inputs.mode === "plan") result = await (await import("./chunks/plan-mode-USNSFX4N.js")).runPlan(ctx);
-    else result = await (await import("./chunks/apply-mode-TLJYZI7V.js")).runApply(ctx);
+    if (inputs.mode === "plan") result = await (await import("./chunks/plan-mode-VZNSDFUY.js")).runPlan(ctx);
+    else result = await (await import("./chunks/apply-mode-FXNSJ6LW.js")).runApply(ctx);
     writeOutputs(result);
     if (result.failure) setFailed(`${ACTION_NAME}: ${result.failure}`);
   } catch (error) {

@@ -8,6 +8,13 @@ import {
   getScalarValue,
   parseEvents
 } from "./chunks/chunk-ZFIPSGDJ.js";
+import "./chunks/chunk-OXL6QWEN.js";
+import {
+  UserError,
+  errorMessage,
+  formatProblem,
+  resolveExistingEfsDirectory
+} from "./chunks/chunk-YDETYJ5G.js";
 import {
   __commonJS,
   __export,
@@ -949,7 +956,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify2 } = __require("node:querystring");
+    var { stringify } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1009,7 +1016,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify2(queryParams);
+      const stringified = stringify(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -2140,9 +2147,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -2180,12 +2187,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -2360,9 +2367,9 @@ var require_timers = __commonJS({
        * before the specified function or code is executed.
        * @param {*} arg
        */
-      constructor(callback, delay3, arg) {
+      constructor(callback, delay2, arg) {
         this._onTimeout = callback;
-        this._idleTimeout = delay3;
+        this._idleTimeout = delay2;
         this._timerArg = arg;
         this.refresh();
       }
@@ -2407,8 +2414,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {NodeJS.Timeout|FastTimer}
        */
-      setTimeout(callback, delay3, arg) {
-        return delay3 <= RESOLUTION_MS ? setTimeout(callback, delay3, arg) : new FastTimer(callback, delay3, arg);
+      setTimeout(callback, delay2, arg) {
+        return delay2 <= RESOLUTION_MS ? setTimeout(callback, delay2, arg) : new FastTimer(callback, delay2, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated Timer previously created
@@ -2434,8 +2441,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {FastTimer}
        */
-      setFastTimeout(callback, delay3, arg) {
-        return new FastTimer(callback, delay3, arg);
+      setFastTimeout(callback, delay2, arg) {
+        return new FastTimer(callback, delay2, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated FastTimer previously
@@ -2461,8 +2468,8 @@ var require_timers = __commonJS({
        * @deprecated
        * @param {number} [delay=0] The delay in milliseconds to add to the now value.
        */
-      tick(delay3 = 0) {
-        fastNow += delay3 - RESOLUTION_MS + 1;
+      tick(delay2 = 0) {
+        fastNow += delay2 - RESOLUTION_MS + 1;
         onTick();
         onTick();
       },
@@ -2557,14 +2564,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname3;
+          const sessionKey = servername || hostname2;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2580,7 +2587,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname3
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2594,14 +2601,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname3
+            host: hostname2
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname3, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -4452,8 +4459,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5861,21 +5868,21 @@ var require_client_h1 = __commonJS({
         this.connection = "";
         this.maxResponseSize = client[kMaxResponseSize];
       }
-      setTimeout(delay3, type) {
-        if (delay3 !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
+      setTimeout(delay2, type) {
+        if (delay2 !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
           if (this.timeout) {
             timers.clearTimeout(this.timeout);
             this.timeout = null;
           }
-          if (delay3) {
+          if (delay2) {
             if (type & USE_FAST_TIMER) {
-              this.timeout = timers.setFastTimeout(onParserTimeout, delay3, new WeakRef(this));
+              this.timeout = timers.setFastTimeout(onParserTimeout, delay2, new WeakRef(this));
             } else {
-              this.timeout = setTimeout(onParserTimeout, delay3, new WeakRef(this));
+              this.timeout = setTimeout(onParserTimeout, delay2, new WeakRef(this));
               this.timeout.unref();
             }
           }
-          this.timeoutValue = delay3;
+          this.timeoutValue = delay2;
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
@@ -6704,12 +6711,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7069,8 +7076,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname3, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error3) => {
         if (request2.aborted) {
@@ -7379,12 +7386,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7863,16 +7870,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve5(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7883,7 +7890,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7910,20 +7917,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname3, protocol, port } = client[kUrl];
-      if (hostname3[0] === "[") {
-        const idx = hostname3.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname3.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname3 = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname3,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7934,10 +7941,10 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname3,
+            hostname: hostname2,
             protocol,
             port,
             servername: client[kServerName],
@@ -7946,7 +7953,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -7970,7 +7977,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -7991,7 +7998,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8282,8 +8289,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -8966,10 +8973,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname3, port } = url;
-        hostname3 = hostname3.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname3, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -8977,7 +8984,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname3, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -8993,11 +9000,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname3 === entry.hostname) {
+            if (hostname2 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname3.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9552,7 +9559,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9565,7 +9572,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve5(null);
+              resolve4(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9584,7 +9591,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9601,7 +9608,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -9671,18 +9678,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9939,9 +9946,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve4, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10164,9 +10171,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10451,9 +10458,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10545,9 +10552,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10828,7 +10835,7 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error3 }, delay: delay3, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error: error3 }, delay: delay2, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
@@ -10837,10 +10844,10 @@ var require_mock_utils = __commonJS({
         handler2.onError(error3);
         return true;
       }
-      if (typeof delay3 === "number" && delay3 > 0) {
+      if (typeof delay2 === "number" && delay2 > 0) {
         setTimeout(() => {
           handleReply(this[kDispatches]);
-        }, delay3);
+        }, delay2);
       } else {
         handleReply(this[kDispatches]);
       }
@@ -14410,7 +14417,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14486,7 +14493,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve4({
                 status,
                 statusText,
                 headersList,
@@ -14529,7 +14536,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve4({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -16216,7 +16223,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify2(cookie) {
+    function stringify(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16274,7 +16281,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify2
+      stringify
     };
   }
 });
@@ -16420,7 +16427,7 @@ var require_cookies = __commonJS({
   "node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify2 } = require_util6();
+    var { stringify } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16463,7 +16470,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify2(cookie);
+      const str2 = stringify(cookie);
       if (str2) {
         headers.append("Set-Cookie", str2);
       }
@@ -18269,15 +18276,15 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay3(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+    function delay2(ms) {
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     module.exports = {
       isValidLastEventId,
       isASCIINumber,
-      delay: delay3
+      delay: delay2
     };
   }
 });
@@ -18699,7 +18706,7 @@ var require_eventsource = __commonJS({
     var { parseMIMEType } = require_data_url();
     var { createFastMessageEvent } = require_events();
     var { isNetworkError } = require_response();
-    var { delay: delay3 } = require_util8();
+    var { delay: delay2 } = require_util8();
     var { kEnumerableProperty } = require_util();
     var { environmentSettingsObject } = require_util2();
     var { getGlobalDispatcher } = require_global2();
@@ -18872,7 +18879,7 @@ var require_eventsource = __commonJS({
         if (this.#readyState === CLOSED) return;
         this.#readyState = CONNECTING;
         this.dispatchEvent(new Event("error"));
-        await delay3(this.#state.reconnectionTime);
+        await delay2(this.#state.reconnectionTime);
         if (this.#readyState !== CONNECTING) return;
         if (this.#state.lastEventId.length) {
           this.#request.headersList.set("last-event-id", this.#state.lastEventId, true);
@@ -19190,13 +19197,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity2.isDocument(node2)) {
+      if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
         if (cd === REMOVE)
           node2.contents = null;
@@ -19208,12 +19215,12 @@ var require_visit = __commonJS({
     visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path8) {
       const ctrl = callVisitor(key, node2, visitor, path8);
-      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
         replaceNode(key, path8, ctrl);
         return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity2.isCollection(node2)) {
+        if (identity.isCollection(node2)) {
           path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
             const ci = visit_(i, node2.items[i], visitor, path8);
@@ -19226,7 +19233,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity2.isPair(node2)) {
+        } else if (identity.isPair(node2)) {
           path8 = Object.freeze(path8.concat(node2));
           const ck = visit_("key", node2.key, visitor, path8);
           if (ck === BREAK)
@@ -19244,7 +19251,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node2, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity2.isDocument(node2)) {
+      if (identity.isDocument(node2)) {
         const cd = await visitAsync_(null, node2.contents, visitor_, Object.freeze([node2]));
         if (cd === REMOVE)
           node2.contents = null;
@@ -19256,12 +19263,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node2, visitor, path8) {
       const ctrl = await callVisitor(key, node2, visitor, path8);
-      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
         replaceNode(key, path8, ctrl);
         return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity2.isCollection(node2)) {
+        if (identity.isCollection(node2)) {
           path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
             const ci = await visitAsync_(i, node2.items[i], visitor, path8);
@@ -19274,7 +19281,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity2.isPair(node2)) {
+        } else if (identity.isPair(node2)) {
           path8 = Object.freeze(path8.concat(node2));
           const ck = await visitAsync_("key", node2.key, visitor, path8);
           if (ck === BREAK)
@@ -19311,31 +19318,31 @@ var require_visit = __commonJS({
     function callVisitor(key, node2, visitor, path8) {
       if (typeof visitor === "function")
         return visitor(key, node2, path8);
-      if (identity2.isMap(node2))
+      if (identity.isMap(node2))
         return visitor.Map?.(key, node2, path8);
-      if (identity2.isSeq(node2))
+      if (identity.isSeq(node2))
         return visitor.Seq?.(key, node2, path8);
-      if (identity2.isPair(node2))
+      if (identity.isPair(node2))
         return visitor.Pair?.(key, node2, path8);
-      if (identity2.isScalar(node2))
+      if (identity.isScalar(node2))
         return visitor.Scalar?.(key, node2, path8);
-      if (identity2.isAlias(node2))
+      if (identity.isAlias(node2))
         return visitor.Alias?.(key, node2, path8);
       return void 0;
     }
     function replaceNode(key, path8, node2) {
       const parent = path8[path8.length - 1];
-      if (identity2.isCollection(parent)) {
+      if (identity.isCollection(parent)) {
         parent.items[key] = node2;
-      } else if (identity2.isPair(parent)) {
+      } else if (identity.isPair(parent)) {
         if (key === "key")
           parent.key = node2;
         else
           parent.value = node2;
-      } else if (identity2.isDocument(parent)) {
+      } else if (identity.isDocument(parent)) {
         parent.contents = node2;
       } else {
-        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -19348,7 +19355,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -19491,10 +19498,10 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
           visit3.visit(doc.contents, (_key, node2) => {
-            if (identity2.isNode(node2) && node2.tag)
+            if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -19519,7 +19526,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
@@ -19566,7 +19573,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error3 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -19639,12 +19646,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
         return value.map((v, i) => toJS(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity2.hasAnchor(value))
+        if (!ctx || !identity.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -19670,11 +19677,11 @@ var require_Node = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -19685,7 +19692,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity2.isDocument(doc))
+        if (!identity.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -19712,12 +19719,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit3 = require_visit();
-    var identity2 = require_identity();
-    var Node2 = require_Node();
+    var identity = require_identity();
+    var Node = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node2.NodeBase {
+    var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity2.ALIAS);
+        super(identity.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -19739,7 +19746,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit3.visit(doc, {
             Node: (_key, node2) => {
-              if (identity2.isAlias(node2) || identity2.hasAnchor(node2))
+              if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
             }
           });
@@ -19801,11 +19808,11 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node2, anchors2) {
-      if (identity2.isAlias(node2)) {
+      if (identity.isAlias(node2)) {
         const source = node2.resolve(doc);
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
-      } else if (identity2.isCollection(node2)) {
+      } else if (identity.isCollection(node2)) {
         let count = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
@@ -19813,7 +19820,7 @@ var require_Alias = __commonJS({
             count = c;
         }
         return count;
-      } else if (identity2.isPair(node2)) {
+      } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
         return Math.max(kc, vc);
@@ -19828,13 +19835,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
-    var Node2 = require_Node();
+    var identity = require_identity();
+    var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node2.NodeBase {
+    var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity2.SCALAR);
+        super(identity.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -19859,7 +19866,7 @@ var require_createNode = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
@@ -19873,12 +19880,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
-      if (identity2.isDocument(value))
+      if (identity.isDocument(value))
         value = value.contents;
-      if (identity2.isNode(value))
+      if (identity.isNode(value))
         return value;
-      if (identity2.isPair(value)) {
-        const map = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity.isPair(value)) {
+        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
         map.items.push(value);
         return map;
       }
@@ -19910,7 +19917,7 @@ var require_createNode = __commonJS({
             ref.node = node3;
           return node3;
         }
-        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
+        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -19934,8 +19941,8 @@ var require_Collection = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity2 = require_identity();
-    var Node2 = require_Node();
+    var identity = require_identity();
+    var Node = require_Node();
     function collectionFromPath(schema, path8, value) {
       let v = value;
       for (let i = path8.length - 1; i >= 0; --i) {
@@ -19959,7 +19966,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
-    var Collection2 = class extends Node2.NodeBase {
+    var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -19978,7 +19985,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
           copy.schema = schema;
-        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
+        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -19994,7 +20001,7 @@ var require_Collection = __commonJS({
         else {
           const [key, ...rest] = path8;
           const node2 = this.get(key, true);
-          if (identity2.isCollection(node2))
+          if (identity.isCollection(node2))
             node2.addIn(rest, value);
           else if (node2 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -20011,7 +20018,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
-        if (identity2.isCollection(node2))
+        if (identity.isCollection(node2))
           return node2.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -20025,16 +20032,16 @@ var require_Collection = __commonJS({
         const [key, ...rest] = path8;
         const node2 = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
+          return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
         else
-          return identity2.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
+          return identity.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node2) => {
-          if (!identity2.isPair(node2))
+          if (!identity.isPair(node2))
             return false;
           const n = node2.value;
-          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -20045,7 +20052,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
-        return identity2.isCollection(node2) ? node2.hasIn(rest) : false;
+        return identity.isCollection(node2) ? node2.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -20057,7 +20064,7 @@ var require_Collection = __commonJS({
           this.set(key, value);
         } else {
           const node2 = this.get(key, true);
-          if (identity2.isCollection(node2))
+          if (identity.isCollection(node2))
             node2.setIn(rest, value);
           else if (node2 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -20513,7 +20520,7 @@ var require_stringify = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -20566,7 +20573,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity2.isScalar(item)) {
+      if (identity.isScalar(item)) {
         obj = item.value;
         let match = tags.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
@@ -20589,7 +20596,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor2 = (identity2.isScalar(node2) || identity2.isCollection(node2)) && node2.anchor;
+      const anchor2 = (identity.isScalar(node2) || identity.isCollection(node2)) && node2.anchor;
       if (anchor2 && anchors.anchorIsValid(anchor2)) {
         anchors$1.add(anchor2);
         props.push(`&${anchor2}`);
@@ -20599,10 +20606,10 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify2(item, ctx, onComment, onChompKeep) {
-      if (identity2.isPair(item))
+    function stringify(item, ctx, onComment, onChompKeep) {
+      if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity2.isAlias(item)) {
+      if (identity.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -20616,19 +20623,19 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node2 = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node2 = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node2));
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity2.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str2;
-      return identity2.isScalar(node2) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+      return identity.isScalar(node2) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify2;
+    exports.stringify = stringify;
   }
 });
 
@@ -20636,23 +20643,23 @@ ${ctx.indent}${str2}`;
 var require_stringifyPair = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify2 = require_stringify();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity2.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -20660,7 +20667,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -20693,7 +20700,7 @@ ${indent}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity2.isNode(value)) {
+      if (identity.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -20705,14 +20712,14 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity2.isScalar(value))
+      if (!explicitKey && !keyComment && identity.isScalar(value))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -20728,7 +20735,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity2.isCollection(value)) {
+      } else if (!explicitKey && identity.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -20791,7 +20798,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
@@ -20804,10 +20811,10 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (identity2.isSeq(source))
+      if (identity.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map, it);
       else if (Array.isArray(source))
@@ -20818,7 +20825,7 @@ var require_merge = __commonJS({
     }
     function mergeValue(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (!identity2.isMap(source))
+      if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
@@ -20839,7 +20846,7 @@ var require_merge = __commonJS({
       return map;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -20853,11 +20860,11 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge3 = require_merge();
-    var stringify2 = require_stringify();
-    var identity2 = require_identity();
+    var stringify = require_stringify();
+    var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
-      if (identity2.isNode(key) && key.addToJSMap)
+      if (identity.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map, value);
       else if (merge3.isMergeKey(ctx, key))
         merge3.addMergeToJSMap(ctx, map, value);
@@ -20888,8 +20895,8 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity2.isNode(key) && ctx?.doc) {
-        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
+      if (identity.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -20918,7 +20925,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity2 = require_identity();
+    var identity = require_identity();
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
@@ -20926,15 +20933,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
         this.value = value;
       }
       clone(schema) {
         let { key, value } = this;
-        if (identity2.isNode(key))
+        if (identity.isNode(key))
           key = key.clone(schema);
-        if (identity2.isNode(value))
+        if (identity.isNode(value))
           value = value.clone(schema);
         return new _Pair(key, value);
       }
@@ -20955,13 +20962,13 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
-    var stringify2 = require_stringify();
+    var identity = require_identity();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify3(collection, ctx, options);
+      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify2(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -20971,14 +20978,14 @@ var require_stringifyCollection = __commonJS({
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity2.isNode(item)) {
+        if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity2.isPair(item)) {
-          const ik = identity2.isNode(item.key) ? item.key : null;
+        } else if (identity.isPair(item)) {
+          const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -20986,7 +20993,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -21026,14 +21033,14 @@ ${indent}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity2.isNode(item)) {
+        if (identity.isNode(item)) {
           if (item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity2.isPair(item)) {
-          const ik = identity2.isNode(item.key) ? item.key : null;
+        } else if (identity.isPair(item)) {
+          const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -21041,7 +21048,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity2.isNode(item.value) ? item.value : null;
+          const iv = identity.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -21053,7 +21060,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
@@ -21109,16 +21116,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity2.isScalar(key) ? key.value : key;
+      const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
-        if (identity2.isPair(it)) {
+        if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
-          if (identity2.isScalar(it.key) && it.key.value === k)
+          if (identity.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -21129,7 +21136,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity2.MAP, schema);
+        super(identity.MAP, schema);
         this.items = [];
       }
       /**
@@ -21167,7 +21174,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity2.isPair(pair))
+        if (identity.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -21178,7 +21185,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -21202,7 +21209,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it = findPair(this.items, key);
         const node2 = it?.value;
-        return (!keepScalar && identity2.isScalar(node2) ? node2.value : node2) ?? void 0;
+        return (!keepScalar && identity.isScalar(node2) ? node2.value : node2) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -21227,7 +21234,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity2.isPair(item))
+          if (!identity.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -21250,7 +21257,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
       collection: "map",
@@ -21258,7 +21265,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
-        if (!identity2.isMap(map2))
+        if (!identity.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
@@ -21275,7 +21282,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
@@ -21283,7 +21290,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity2.SEQ, schema);
+        super(identity.SEQ, schema);
         this.items = [];
       }
       add(value) {
@@ -21309,7 +21316,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity2.isScalar(it) ? it.value : it;
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -21333,7 +21340,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -21375,7 +21382,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity2.isScalar(key) ? key.value : key;
+      let idx = identity.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -21388,7 +21395,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -21396,7 +21403,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity2.isSeq(seq2))
+        if (!identity.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -21750,17 +21757,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity2.isSeq(seq)) {
+      if (identity.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity2.isPair(item))
+          if (identity.isPair(item))
             continue;
-          else if (identity2.isMap(item)) {
+          else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -21774,7 +21781,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -21828,7 +21835,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -21855,7 +21862,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map);
         for (const pair of this.items) {
           let key, value;
-          if (identity2.isPair(pair)) {
+          if (identity.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -21885,7 +21892,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity2.isScalar(key)) {
+          if (identity.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -22066,7 +22073,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -22076,7 +22083,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity2.isPair(key))
+        if (identity.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -22092,7 +22099,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -22136,7 +22143,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map, onError) {
-        if (identity2.isMap(map)) {
+        if (identity.isMap(map)) {
           if (map.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map);
           else
@@ -22381,7 +22388,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var map = require_map();
     var seq = require_seq();
     var string3 = require_string();
@@ -22394,9 +22401,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity2.MAP, { value: map.map });
-        Object.defineProperty(this, identity2.SCALAR, { value: string3.string });
-        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity.MAP, { value: map.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string3.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -22413,8 +22420,8 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
-    var stringify2 = require_stringify();
+    var identity = require_identity();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -22429,7 +22436,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify2.createStringifyContext(doc, options);
+      const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -22440,7 +22447,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity2.isNode(doc.contents)) {
+        if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
@@ -22451,7 +22458,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -22459,7 +22466,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify2.stringify(doc.contents, ctx));
+        lines.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -22495,7 +22502,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -22510,7 +22517,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -22546,7 +22553,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity2.NODE_TYPE]: { value: identity2.DOC }
+          [identity.NODE_TYPE]: { value: identity.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -22556,7 +22563,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -22619,7 +22626,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node2 = createNode.createNode(value, tag, ctx);
-        if (flow && identity2.isCollection(node2))
+        if (flow && identity.isCollection(node2))
           node2.flow = true;
         setAnchors();
         return node2;
@@ -22659,7 +22666,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -22668,14 +22675,14 @@ var require_Document = __commonJS({
        */
       getIn(path8, keepScalar) {
         if (Collection2.isEmptyPath(path8))
-          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
+          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -22683,7 +22690,7 @@ var require_Document = __commonJS({
       hasIn(path8) {
         if (Collection2.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22790,7 +22797,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity2.isCollection(contents))
+      if (identity.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -23061,12 +23068,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -23279,7 +23286,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -23358,7 +23365,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity2.isPair(prev))
+              if (identity.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -23473,7 +23480,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -23495,9 +23502,9 @@ var require_compose_collection = __commonJS({
       const tagToken = props.tag;
       const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
       if (token.type === "block-seq") {
-        const { anchor: anchor2, newlineAfterProp: nl2 } = props;
+        const { anchor: anchor2, newlineAfterProp: nl } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
-        if (lastProp && (!nl2 || nl2.offset < lastProp.offset)) {
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
           const message = "Missing newline after block sequence props";
           onError(lastProp, "MISSING_CHAR", message);
         }
@@ -23523,7 +23530,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node2 = identity2.isNode(res) ? res : new Scalar.Scalar(res);
+      const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
       node2.range = coll.range;
       node2.tag = tagName;
       if (tag?.format)
@@ -23942,7 +23949,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -23951,17 +23958,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error3) {
         const msg = error3 instanceof Error ? error3.message : String(error3);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -23981,7 +23988,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity2.SCALAR];
+        return schema[identity.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -24000,12 +24007,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity2.SCALAR];
+      return schema[identity.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -24054,7 +24061,7 @@ var require_compose_node = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -24100,7 +24107,7 @@ var require_compose_node = __commonJS({
       node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor2 && node2.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -24206,7 +24213,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors2();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -24268,9 +24275,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity2.isPair(it))
+            if (identity.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -24570,9 +24577,9 @@ var require_cst_scalar = __commonJS({
         case "block-map":
         case "block-seq": {
           const offset = token.offset + source.length;
-          const nl2 = { type: "newline", offset, indent: token.indent, source: "\n" };
+          const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
           delete token.items;
-          Object.assign(token, { type, source, end: [nl2] });
+          Object.assign(token, { type, source, end: [nl] });
           break;
         }
         default: {
@@ -24595,7 +24602,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -24648,7 +24655,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify2;
+    exports.stringify = stringify;
   }
 });
 
@@ -25063,18 +25070,18 @@ var require_lexer = __commonJS({
         }
       }
       *parseFlowCollection() {
-        let nl2, sp;
+        let nl, sp;
         let indent = -1;
         do {
-          nl2 = yield* this.pushNewline();
-          if (nl2 > 0) {
+          nl = yield* this.pushNewline();
+          if (nl > 0) {
             sp = yield* this.pushSpaces(false);
             this.indentValue = indent = sp;
           } else {
             sp = 0;
           }
           sp += yield* this.pushSpaces(true);
-        } while (nl2 + sp > 0);
+        } while (nl + sp > 0);
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
@@ -25150,16 +25157,16 @@ var require_lexer = __commonJS({
           }
         }
         const qb = this.buffer.substring(0, end);
-        let nl2 = qb.indexOf("\n", this.pos);
-        if (nl2 !== -1) {
-          while (nl2 !== -1) {
-            const cs = this.continueScalar(nl2 + 1);
+        let nl = qb.indexOf("\n", this.pos);
+        if (nl !== -1) {
+          while (nl !== -1) {
+            const cs = this.continueScalar(nl + 1);
             if (cs === -1)
               break;
-            nl2 = qb.indexOf("\n", cs);
+            nl = qb.indexOf("\n", cs);
           }
-          if (nl2 !== -1) {
-            end = nl2 - (qb[nl2 - 1] === "\r" ? 2 : 1);
+          if (nl !== -1) {
+            end = nl - (qb[nl - 1] === "\r" ? 2 : 1);
           }
         }
         if (end === -1) {
@@ -25186,7 +25193,7 @@ var require_lexer = __commonJS({
         return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
       }
       *parseBlockScalar() {
-        let nl2 = this.pos - 1;
+        let nl = this.pos - 1;
         let indent = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
@@ -25195,7 +25202,7 @@ var require_lexer = __commonJS({
               indent += 1;
               break;
             case "\n":
-              nl2 = i2;
+              nl = i2;
               indent = 0;
               break;
             case "\r": {
@@ -25219,28 +25226,28 @@ var require_lexer = __commonJS({
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
           do {
-            const cs = this.continueScalar(nl2 + 1);
+            const cs = this.continueScalar(nl + 1);
             if (cs === -1)
               break;
-            nl2 = this.buffer.indexOf("\n", cs);
-          } while (nl2 !== -1);
-          if (nl2 === -1) {
+            nl = this.buffer.indexOf("\n", cs);
+          } while (nl !== -1);
+          if (nl === -1) {
             if (!this.atEnd)
               return this.setNext("block-scalar");
-            nl2 = this.buffer.length;
+            nl = this.buffer.length;
           }
         }
-        let i = nl2 + 1;
+        let i = nl + 1;
         ch = this.buffer[i];
         while (ch === " ")
           ch = this.buffer[++i];
         if (ch === "	") {
           while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
             ch = this.buffer[++i];
-          nl2 = i - 1;
+          nl = i - 1;
         } else if (!this.blockScalarKeep) {
           do {
-            let i2 = nl2 - 1;
+            let i2 = nl - 1;
             let ch2 = this.buffer[i2];
             if (ch2 === "\r")
               ch2 = this.buffer[--i2];
@@ -25248,13 +25255,13 @@ var require_lexer = __commonJS({
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
             if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
-              nl2 = i2;
+              nl = i2;
             else
               break;
           } while (true);
         }
         yield cst.SCALAR;
-        yield* this.pushToIndex(nl2 + 1, true);
+        yield* this.pushToIndex(nl + 1, true);
         return yield* this.parseLineStart();
       }
       *parsePlainScalar() {
@@ -25839,10 +25846,10 @@ var require_parser = __commonJS({
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
-              let nl2 = this.source.indexOf("\n") + 1;
-              while (nl2 !== 0) {
-                this.onNewLine(this.offset + nl2);
-                nl2 = this.source.indexOf("\n", nl2) + 1;
+              let nl = this.source.indexOf("\n") + 1;
+              while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf("\n", nl) + 1;
               }
             }
             yield* this.pop();
@@ -25897,25 +25904,25 @@ var require_parser = __commonJS({
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
           let start = [];
           if (atNextItem && it.sep && !it.value) {
-            const nl2 = [];
+            const nl = [];
             for (let i = 0; i < it.sep.length; ++i) {
               const st = it.sep[i];
               switch (st.type) {
                 case "newline":
-                  nl2.push(i);
+                  nl.push(i);
                   break;
                 case "space":
                   break;
                 case "comment":
                   if (st.indent > map.indent)
-                    nl2.length = 0;
+                    nl.length = 0;
                   break;
                 default:
-                  nl2.length = 0;
+                  nl.length = 0;
               }
             }
-            if (nl2.length >= 2)
-              start = it.sep.splice(nl2[1]);
+            if (nl.length >= 2)
+              start = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
@@ -26192,10 +26199,10 @@ var require_parser = __commonJS({
       }
       flowScalar(type) {
         if (this.onNewLine) {
-          let nl2 = this.source.indexOf("\n") + 1;
-          while (nl2 !== 0) {
-            this.onNewLine(this.offset + nl2);
-            nl2 = this.source.indexOf("\n", nl2) + 1;
+          let nl = this.source.indexOf("\n") + 1;
+          while (nl !== 0) {
+            this.onNewLine(this.offset + nl);
+            nl = this.source.indexOf("\n", nl) + 1;
           }
         }
         return {
@@ -26318,7 +26325,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors2();
     var log = require_log();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -26359,7 +26366,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26378,7 +26385,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify2(value, replacer, options) {
+    function stringify(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -26396,14 +26403,14 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity2.isDocument(value) && !_replacer)
+      if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments3;
     exports.parseDocument = parseDocument2;
-    exports.stringify = stringify2;
+    exports.stringify = stringify;
   }
 });
 
@@ -26416,7 +26423,7 @@ var require_dist = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -26434,14 +26441,14 @@ var require_dist = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity2.isAlias;
-    exports.isCollection = identity2.isCollection;
-    exports.isDocument = identity2.isDocument;
-    exports.isMap = identity2.isMap;
-    exports.isNode = identity2.isNode;
-    exports.isPair = identity2.isPair;
-    exports.isScalar = identity2.isScalar;
-    exports.isSeq = identity2.isSeq;
+    exports.isAlias = identity.isAlias;
+    exports.isCollection = identity.isCollection;
+    exports.isDocument = identity.isDocument;
+    exports.isMap = identity.isMap;
+    exports.isNode = identity.isNode;
+    exports.isPair = identity.isPair;
+    exports.isScalar = identity.isScalar;
+    exports.isSeq = identity.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -27921,7 +27928,7 @@ var require_parser2 = __commonJS({
         parseError: function parseError(str2, hash) {
           throw new Error(str2);
         },
-        parse: function parse5(input) {
+        parse: function parse4(input) {
           var self = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
           this.lexer.setInput(input);
           this.lexer.yy = this.yy;
@@ -28675,11 +28682,11 @@ var require_helpers2 = __commonJS({
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open5, close) {
+    function validateClose(open4, close) {
       close = close.path ? close.path.original : close;
-      if (open5.path.original !== close) {
-        var errorNode = { loc: open5.path.loc };
-        throw new _exception2["default"](open5.path.original + " doesn't match " + close, errorNode);
+      if (open4.path.original !== close) {
+        var errorNode = { loc: open4.path.loc };
+        throw new _exception2["default"](open4.path.original + " doesn't match " + close, errorNode);
       }
     }
     function SourceLocation(source, locInfo) {
@@ -28700,9 +28707,9 @@ var require_helpers2 = __commonJS({
         return token;
       }
     }
-    function stripFlags(open5, close) {
+    function stripFlags(open4, close) {
       return {
-        open: open5.charAt(2) === "~",
+        open: open4.charAt(2) === "~",
         close: close.charAt(close.length - 3) === "~"
       };
     }
@@ -28734,9 +28741,9 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function prepareMustache(path8, params, hash, open5, strip, locInfo) {
-      var escapeFlag = open5.charAt(3) || open5.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open5);
+    function prepareMustache(path8, params, hash, open4, strip, locInfo) {
+      var escapeFlag = open4.charAt(3) || open4.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
+      var decorator = /\*/.test(open4);
       return {
         type: decorator ? "Decorator" : "MustacheStatement",
         path: path8,
@@ -28827,15 +28834,15 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function preparePartialBlock(open5, program, close, locInfo) {
-      validateClose(open5, close);
+    function preparePartialBlock(open4, program, close, locInfo) {
+      validateClose(open4, close);
       return {
         type: "PartialBlockStatement",
-        name: open5.path,
-        params: open5.params,
-        hash: open5.hash,
+        name: open4.path,
+        params: open4.params,
+        hash: open4.hash,
         program,
-        openStrip: open5.strip,
+        openStrip: open4.strip,
         closeStrip: close && close.strip,
         loc: this.locInfo(locInfo)
       };
@@ -28849,7 +28856,7 @@ var require_base2 = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.parseWithoutProcessing = parseWithoutProcessing;
-    exports.parse = parse5;
+    exports.parse = parse4;
     function _interopRequireWildcard(obj) {
       if (obj && obj.__esModule) {
         return obj;
@@ -28888,7 +28895,7 @@ var require_base2 = __commonJS({
       var ast = _parser2["default"].parse(input);
       return ast;
     }
-    function parse5(input, options) {
+    function parse4(input, options) {
       var ast = parseWithoutProcessing(input, options);
       var strip = new _whitespaceControl2["default"](options);
       return strip.accept(ast);
@@ -29568,7 +29575,7 @@ var require_util9 = __commonJS({
       return path8;
     }
     exports.normalize = normalize;
-    function join11(aRoot, aPath) {
+    function join8(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -29600,7 +29607,7 @@ var require_util9 = __commonJS({
       }
       return joined;
     }
-    exports.join = join11;
+    exports.join = join8;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -29628,7 +29635,7 @@ var require_util9 = __commonJS({
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
     })();
-    function identity2(s) {
+    function identity(s) {
       return s;
     }
     function toSetString(aStr) {
@@ -29637,14 +29644,14 @@ var require_util9 = __commonJS({
       }
       return aStr;
     }
-    exports.toSetString = supportsNullProto ? identity2 : toSetString;
+    exports.toSetString = supportsNullProto ? identity : toSetString;
     function fromSetString(aStr) {
       if (isProtoString(aStr)) {
         return aStr.slice(1);
       }
       return aStr;
     }
-    exports.fromSetString = supportsNullProto ? identity2 : fromSetString;
+    exports.fromSetString = supportsNullProto ? identity : fromSetString;
     function isProtoString(s) {
       if (!s) {
         return false;
@@ -29773,7 +29780,7 @@ var require_util9 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join11(urlGenerate(parsed), sourceURL);
+        sourceURL = join8(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -33275,7 +33282,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse5 = (input, options) => {
+    var parse4 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -33419,16 +33426,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open5 = tokens[token.tokensIndex];
-          open5.type = "text";
-          open5.value = literal2;
-          open5.output = safeOutput || utils.escapeRegex(literal2);
+          const open4 = tokens[token.tokensIndex];
+          open4.type = "text";
+          open4.value = literal2;
+          open4.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open5.output;
+          state.output = token.output + open4.output;
           state.backtrack = true;
           push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -33445,7 +33452,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse5(rest, { ...options, fastpaths: false }).output;
+            const expression = parse4(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -33648,15 +33655,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open5 = {
+          const open4 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open5);
-          push2(open5);
+          braces.push(open4);
+          push2(open4);
           continue;
         }
         if (value === "}") {
@@ -33968,7 +33975,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse5.fastpaths = (input, options) => {
+    parse4.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -34033,7 +34040,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse5;
+    module.exports = parse4;
   }
 });
 
@@ -34042,7 +34049,7 @@ var require_picomatch = __commonJS({
   "node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse5 = require_parse2();
+    var parse4 = require_parse2();
     var utils = require_utils3();
     var constants3 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -34130,7 +34137,7 @@ var require_picomatch = __commonJS({
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse5(pattern, { ...options, fastpaths: false });
+      return parse4(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input, options) => scan(input, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -34156,10 +34163,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse5.fastpaths(input, options);
+        parsed.output = parse4.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse5(input, options);
+        parsed = parse4(input, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -34359,11 +34366,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34379,7 +34386,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34659,11 +34666,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34679,7 +34686,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34783,11 +34790,11 @@ function isUnixExecutable(stats) {
 // node_modules/.pnpm/@actions+io@3.0.2/node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34803,7 +34810,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -34877,11 +34884,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34897,7 +34904,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35116,7 +35123,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve4, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -35199,7 +35206,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error3) {
             reject(error3);
           } else {
-            resolve5(exitCode);
+            resolve4(exitCode);
           }
         });
         if (this.options.input) {
@@ -35322,11 +35329,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35342,7 +35349,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35475,181 +35482,11 @@ function createActionsLogger(now = () => performance.now()) {
   };
 }
 
-// node_modules/.pnpm/yocto-queue@1.2.2/node_modules/yocto-queue/index.js
-var Node = class {
-  value;
-  next;
-  constructor(value) {
-    this.value = value;
-  }
-};
-var Queue = class {
-  #head;
-  #tail;
-  #size;
-  constructor() {
-    this.clear();
-  }
-  enqueue(value) {
-    const node2 = new Node(value);
-    if (this.#head) {
-      this.#tail.next = node2;
-      this.#tail = node2;
-    } else {
-      this.#head = node2;
-      this.#tail = node2;
-    }
-    this.#size++;
-  }
-  dequeue() {
-    const current = this.#head;
-    if (!current) {
-      return;
-    }
-    this.#head = this.#head.next;
-    this.#size--;
-    if (!this.#head) {
-      this.#tail = void 0;
-    }
-    return current.value;
-  }
-  peek() {
-    if (!this.#head) {
-      return;
-    }
-    return this.#head.value;
-  }
-  clear() {
-    this.#head = void 0;
-    this.#tail = void 0;
-    this.#size = 0;
-  }
-  get size() {
-    return this.#size;
-  }
-  *[Symbol.iterator]() {
-    let current = this.#head;
-    while (current) {
-      yield current.value;
-      current = current.next;
-    }
-  }
-  *drain() {
-    while (this.#head) {
-      yield this.dequeue();
-    }
-  }
-};
-
-// node_modules/.pnpm/p-limit@7.3.3/node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run2 = async (function_, resolve5, arguments_) => {
-    const result = (async () => function_(...arguments_))();
-    resolve5(result);
-    try {
-      await result;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve5, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve5, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve5, reject) => {
-    enqueue(function_, resolve5, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises3 = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise = generator(function_, value, index);
-            promises3.push(promise);
-            return promise;
-          });
-        } catch (error3) {
-          for (const promise of promises3) {
-            promise.catch(() => {
-            });
-          }
-          throw error3;
-        }
-        return Promise.all(promises3);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
-  }
-}
-
 // packages/core/src/cluster-auth.ts
-function kubeconfigHeaders(kubeConfig) {
+async function kubeconfigHeaders(kubeConfig, base) {
   const user = kubeConfig.getCurrentUser();
   const rotating = user?.exec !== void 0 || user?.authProvider !== void 0;
-  let fixed;
-  const headers = async () => {
+  const credentials = async () => {
     const options = {};
     await kubeConfig.applyToHTTPSOptions(options);
     const out = {};
@@ -35660,12 +35497,22 @@ function kubeconfigHeaders(kubeConfig) {
       out.Authorization = `Basic ${Buffer.from(options.auth).toString("base64")}`;
     return out;
   };
+  const compose = (auth2, contentType) => Object.freeze(
+    contentType === void 0 ? { ...base, ...auth2 } : { ...base, ...auth2, "Content-Type": contentType }
+  );
+  if (rotating) {
+    return { forRequest: async (contentType) => compose(await credentials(), contentType) };
+  }
+  const fixed = await credentials();
+  const byContentType = /* @__PURE__ */ new Map();
   return {
-    getName: () => "kubeconfig headers",
-    async applySecurityAuthentication(context) {
-      if (!rotating) fixed ??= headers();
-      const h = rotating ? await headers() : await fixed;
-      for (const [name, value] of Object.entries(h)) context.setHeaderParam(name, value);
+    forRequest(contentType) {
+      let headers = byContentType.get(contentType);
+      if (headers === void 0) {
+        headers = compose(fixed, contentType);
+        byContentType.set(contentType, headers);
+      }
+      return headers;
     }
   };
 }
@@ -35673,7 +35520,7 @@ function kubeconfigHeaders(kubeConfig) {
 // packages/core/src/cluster-clock.ts
 var systemClusterClock = {
   now: () => performance.now(),
-  sleep: (ms, signal) => new Promise((resolve5, reject) => {
+  sleep: (ms, signal) => new Promise((resolve4, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
@@ -35685,7 +35532,7 @@ var systemClusterClock = {
     const timer = setTimeout(
       () => {
         signal?.removeEventListener("abort", onAbort);
-        resolve5();
+        resolve4();
       },
       Math.max(0, ms)
     );
@@ -35882,31 +35729,6 @@ function objectField(o, key) {
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
 import path4 from "node:path";
-
-// packages/core/src/problem.ts
-function formatProblem(p) {
-  const where = p.line > 0 ? `${p.file}:${p.line}:${Math.max(p.column, 1)}` : p.file;
-  return p.field ? `${where}: ${p.field}: ${p.message}` : `${where}: ${p.message}`;
-}
-var UserError = class extends Error {
-  name = "UserError";
-  problems;
-  constructor(message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.problems = options.problems ?? [];
-  }
-};
-function errorMessage(error3) {
-  if (error3 instanceof Error) return error3.message;
-  if (typeof error3 === "string") return error3;
-  try {
-    return JSON.stringify(error3);
-  } catch {
-    return String(error3);
-  }
-}
-
-// packages/core/src/cluster-kubeconfig.ts
 async function loadKubeconfig(k8s, source) {
   let text2;
   let name;
@@ -36103,97 +35925,244 @@ async function withRetry(call, options) {
 
 // packages/core/src/cluster-transport.ts
 function createTransport(k8s, options) {
-  const inner = new k8s.IsomorphicFetchHttpLibrary();
-  const limit = pLimit(Math.max(1, Math.floor(options.concurrency)));
+  const { dispatcher, limiter, requestTimeoutMs, server } = options;
+  const base = new URL(server);
+  const origin = base.origin;
+  const pathPrefix = base.pathname.replace(/\/$/, "");
+  const slots = createSlots(Math.max(1, Math.floor(options.concurrency)));
   const stats = { requests: 0, byStatus: {}, noAnswer: 0, peakInFlight: 0 };
-  const { dispatcher, limiter, requestTimeoutMs } = options;
   let inFlight = 0;
-  const send = (ctx) => limit(async () => {
-    const callerSignal = ctx.getSignal();
-    await limiter.acquire(callerSignal);
-    if (dispatcher !== void 0) ctx.setDispatcher(dispatcher);
-    const timeout = AbortSignal.timeout(requestTimeoutMs);
-    ctx.setSignal(callerSignal === void 0 ? timeout : AbortSignal.any([callerSignal, timeout]));
-    stats.requests++;
-    inFlight++;
-    stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
-    try {
-      const body = ctx.getBody();
-      let status;
-      let headers;
-      let text2;
-      if (dispatcher !== void 0 && (body === void 0 || typeof body === "string")) {
-        const url = new URL(ctx.getUrl());
-        const response = await dispatcher.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: ctx.getHttpMethod(),
-          headers: ctx.getHeaders(),
-          body: body ?? null,
-          signal: ctx.getSignal() ?? null
-        });
-        status = response.statusCode;
-        headers = flatHeaders(response.headers);
-        text2 = await response.body.text();
-      } else {
-        const response = await inner.send(ctx).toPromise();
-        status = response.httpStatusCode;
-        headers = response.headers;
-        text2 = await response.body.text();
-      }
-      stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-      return new k8s.ResponseContext(status, headers, bufferedBody(text2));
-    } catch (e) {
-      stats.noAnswer++;
-      throw e;
-    } finally {
-      inFlight--;
+  let viaFetch;
+  const exchange = (request2) => {
+    if (dispatcher === void 0) {
+      viaFetch ??= fetchExchange(k8s, server, requestTimeoutMs);
+      return viaFetch(request2);
     }
-  });
+    return new Promise((resolve4, reject) => {
+      const handler2 = new Exchange(resolve4, reject, request2.discardOkBody === true);
+      handler2.arm(requestTimeoutMs, request2.signal);
+      if (handler2.settled) return;
+      const options2 = {
+        origin,
+        path: `${pathPrefix}${request2.path}`,
+        method: request2.method,
+        headers: request2.headers,
+        body: request2.body ?? null
+      };
+      setImmediate(() => {
+        if (!handler2.settled) dispatcher.dispatch(options2, handler2);
+      });
+    });
+  };
+  const send = async (request2) => {
+    const waiting = slots.acquire();
+    if (waiting !== void 0) await waiting;
+    try {
+      if (limiter !== unlimitedRateLimiter) await limiter.acquire(request2.signal);
+      request2.signal?.throwIfAborted();
+      stats.requests++;
+      inFlight++;
+      if (inFlight > stats.peakInFlight) stats.peakInFlight = inFlight;
+      try {
+        const response = await exchange(request2);
+        stats.byStatus[response.status] = (stats.byStatus[response.status] ?? 0) + 1;
+        return response;
+      } catch (e) {
+        stats.noAnswer++;
+        throw e;
+      } finally {
+        inFlight--;
+      }
+    } finally {
+      slots.release();
+    }
+  };
   return {
     send,
     stats,
     async close() {
-      limit.clearQueue();
+      slots.clear(new Error("client closed"));
       if (dispatcher !== void 0) await dispatcher.destroy();
     }
   };
 }
-function bufferedBody(text2) {
-  return {
-    text: async () => text2,
-    binary: async () => Buffer.from(text2),
-    stream: () => null
+function timeoutError(ms) {
+  return new DOMException(`no answer from the API server within ${ms} ms`, "TimeoutError");
+}
+var Exchange = class {
+  settled = false;
+  #resolve;
+  #reject;
+  #discardOkBody;
+  #status = 0;
+  #headers;
+  #chunks;
+  #controller;
+  #reason;
+  #timer;
+  #signal;
+  constructor(resolve4, reject, discardOkBody) {
+    this.#resolve = resolve4;
+    this.#reject = reject;
+    this.#discardOkBody = discardOkBody;
+  }
+  /** Starts the timeout and follows the caller's signal (settles at once if it has already aborted). */
+  arm(timeoutMs, signal) {
+    if (signal !== void 0) {
+      if (signal.aborted) {
+        this.#stop(signal.reason);
+        return;
+      }
+      this.#signal = signal;
+      signal.addEventListener("abort", this);
+    }
+    this.#timer = setTimeout(() => this.#stop(timeoutError(timeoutMs)), timeoutMs);
+  }
+  /** The caller's signal aborted (EventListener interface: no closure per request). */
+  handleEvent() {
+    this.#stop(this.#signal?.reason);
+  }
+  onRequestStart(controller) {
+    if (this.#reason !== void 0) controller.abort(this.#reason);
+    else this.#controller = controller;
+  }
+  onResponseStart(_controller, statusCode, headers) {
+    if (statusCode < 200) return;
+    this.#status = statusCode;
+    this.#headers = headers;
+    const keep = !(this.#discardOkBody && statusCode < 300);
+    this.#chunks = keep ? [] : void 0;
+  }
+  onResponseData(_controller, chunk) {
+    this.#chunks?.push(chunk);
+  }
+  onResponseEnd() {
+    if (this.settled) return;
+    this.#finish();
+    const chunks = this.#chunks;
+    let text2 = "";
+    if (chunks !== void 0 && chunks.length > 0) {
+      text2 = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8");
+    }
+    this.#chunks = void 0;
+    const ok = this.#status >= 200 && this.#status < 300;
+    this.#resolve({ status: this.#status, headers: ok ? noHeaders : flatHeaders(this.#headers), text: text2 });
+  }
+  onResponseError(_controller, error3) {
+    if (this.settled) return;
+    this.#finish();
+    this.#chunks = void 0;
+    this.#reject(error3);
+  }
+  /** Timeout or the caller's abort: fail now, and stop the request if undici has started it. */
+  #stop(reason) {
+    if (this.settled) return;
+    this.#finish();
+    this.#chunks = void 0;
+    this.#reason = reason instanceof Error ? reason : new DOMException("This operation was aborted", "AbortError");
+    this.#controller?.abort(this.#reason);
+    this.#reject(reason ?? this.#reason);
+  }
+  #finish() {
+    this.settled = true;
+    if (this.#timer !== void 0) clearTimeout(this.#timer);
+    this.#timer = void 0;
+    this.#signal?.removeEventListener("abort", this);
+    this.#signal = void 0;
+  }
+};
+function fetchExchange(k8s, server, timeoutMs) {
+  const inner = new k8s.IsomorphicFetchHttpLibrary();
+  return async (request2) => {
+    const ctx = new k8s.RequestContext(`${server}${request2.path}`, k8s.HttpMethod[request2.method]);
+    for (const [name, value] of Object.entries(request2.headers)) ctx.setHeaderParam(name, value);
+    if (request2.body !== void 0) ctx.setBody(request2.body);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(timeoutError(timeoutMs)), timeoutMs);
+    const caller = request2.signal;
+    const onAbort = () => controller.abort(caller?.reason);
+    caller?.addEventListener("abort", onAbort);
+    if (caller?.aborted) onAbort();
+    ctx.setSignal(controller.signal);
+    try {
+      const response = await inner.send(ctx).toPromise();
+      const text2 = await response.body.text();
+      return { status: response.httpStatusCode, headers: flatHeaders(response.headers), text: text2 };
+    } catch (e) {
+      throw controller.signal.aborted ? controller.signal.reason : e;
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener("abort", onAbort);
+    }
   };
 }
+var noHeaders = Object.freeze({});
 function flatHeaders(raw) {
   const out = {};
-  for (const [name, value] of Object.entries(raw)) {
+  if (raw === void 0) return out;
+  for (const name in raw) {
+    const value = raw[name];
     if (value !== void 0) out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
+}
+function createSlots(max) {
+  let active = 0;
+  let queue = [];
+  let head = 0;
+  return {
+    acquire() {
+      if (active < max) {
+        active++;
+        return void 0;
+      }
+      return new Promise((resolve4, reject) => {
+        queue.push({ resolve: resolve4, reject });
+      });
+    },
+    release() {
+      const next = queue[head];
+      if (next === void 0) {
+        active--;
+        return;
+      }
+      queue[head++] = void 0;
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      } else if (head >= 1024 && head * 2 >= queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      next.resolve();
+    },
+    clear(reason) {
+      const waiting = queue.slice(head);
+      queue = [];
+      head = 0;
+      for (const w of waiting) w.reject(reason);
+    }
+  };
 }
 
 // packages/core/src/cluster-wait-bound.ts
 var claimKey = (c) => `${c.namespace}/${c.name}`;
 var maxEventNamespaces = 200;
+var maxListedNamespaces = 256;
 async function waitForBound(source, claims, options) {
   const { clock, logger } = options;
   const started = clock.now();
   const wanted = /* @__PURE__ */ new Map();
   for (const c of claims) wanted.set(claimKey(c), c);
-  const volumeWaiters = /* @__PURE__ */ new Map();
-  for (const c of wanted.values()) volumeWaiters.set(c.pvName, (volumeWaiters.get(c.pvName) ?? 0) + 1);
   const claimObjects = /* @__PURE__ */ new Map();
-  const volumeObjects = /* @__PURE__ */ new Map();
-  const knownScopes = { claimsListed: /* @__PURE__ */ new Set(), volumesListed: false };
+  const knownScopes = { claimsListed: /* @__PURE__ */ new Set() };
   const bound = /* @__PURE__ */ new Set();
   const failures = {};
   const stop = new AbortController();
   let allBound = () => {
   };
-  const allBoundPromise = new Promise((resolve5) => {
-    allBound = resolve5;
+  const allBoundPromise = new Promise((resolve4) => {
+    allBound = resolve4;
   });
   const check = (key) => {
     const claim2 = wanted.get(key);
@@ -36202,12 +36171,6 @@ async function waitForBound(source, claims, options) {
     if (pvc?.status?.phase === "Bound" && pvc.spec?.volumeName === claim2.pvName) {
       bound.add(key);
       claimObjects.delete(key);
-      const waiting = (volumeWaiters.get(claim2.pvName) ?? 1) - 1;
-      if (waiting > 0) volumeWaiters.set(claim2.pvName, waiting);
-      else {
-        volumeWaiters.delete(claim2.pvName);
-        volumeObjects.delete(claim2.pvName);
-      }
       options.onBound?.(claim2);
       if (bound.size === wanted.size) {
         stop.abort();
@@ -36243,32 +36206,16 @@ async function waitForBound(source, claims, options) {
       if (key !== void 0) claimObjects.delete(key);
     }
   });
-  const volumeSink = {
-    replace(items) {
-      volumeObjects.clear();
-      for (const item of items) {
-        const name = item.metadata?.name;
-        if (name !== void 0 && volumeWaiters.has(name)) volumeObjects.set(name, waitViewOfVolume(item));
-      }
-      knownScopes.volumesListed = true;
-    },
-    upsert(item) {
-      const name = item.metadata?.name;
-      if (name !== void 0 && volumeWaiters.has(name)) volumeObjects.set(name, waitViewOfVolume(item));
-    },
-    remove(item) {
-      const name = item.metadata?.name;
-      if (name !== void 0) volumeObjects.delete(name);
-    }
-  };
   const selectorQuery = options.labelSelector === void 0 ? {} : { labelSelector: options.labelSelector };
   const informer = { source, clock, logger, stop: stop.signal, query: selectorQuery };
   const claimScope = options.labelSelector === void 0 ? {} : { labelSelector: options.labelSelector };
+  const namespaces = [...new Set([...wanted.values()].map((c) => c.namespace))];
+  const listScope = namespaces.length <= maxListedNamespaces ? { ...claimScope, namespaces } : claimScope;
   const runClaimInformers = async () => {
     const outcome = await runInformer(informer, {
       what: "persistentvolumeclaims",
       path: "/api/v1/persistentvolumeclaims",
-      list: (signal) => source.listClaims(claimScope, signal),
+      list: (signal) => source.listClaims(listScope, signal),
       sink: claimSink(void 0),
       onFailure: (f) => {
         failures.claims = f;
@@ -36276,7 +36223,6 @@ async function waitForBound(source, claims, options) {
       giveUpOnForbidden: true
     });
     if (outcome !== "forbidden") return;
-    const namespaces = [...new Set([...wanted.values()].map((c) => c.namespace))];
     logger.debug(`cannot watch claims in all namespaces; watching ${namespaces.length} namespace(s) instead`);
     await Promise.all(
       namespaces.map(
@@ -36293,19 +36239,7 @@ async function waitForBound(source, claims, options) {
       )
     );
   };
-  const informers = Promise.all([
-    runClaimInformers(),
-    runInformer(informer, {
-      what: "persistentvolumes",
-      path: "/api/v1/persistentvolumes",
-      list: (signal) => source.listVolumes(signal, options.labelSelector),
-      sink: volumeSink,
-      onFailure: (f) => {
-        failures.volumes = f;
-      },
-      giveUpOnForbidden: false
-    })
-  ]);
+  const informers = runClaimInformers();
   logger.info(
     `waiting for ${wanted.size} claim(s) to be Bound (up to ${Math.round(options.deadlineMs / 1e3)} s)`
   );
@@ -36316,11 +36250,12 @@ async function waitForBound(source, claims, options) {
   await informers;
   const waitedMs = clock.now() - started;
   const results = /* @__PURE__ */ new Map();
-  const unbound = [...wanted.entries()].filter(([key]) => !bound.has(key));
-  const events2 = await eventsByClaim(
-    source,
-    unbound.map(([, c]) => c)
-  );
+  const unbound = [...wanted.values()].filter((c) => !bound.has(claimKey(c)));
+  const [events2, volumes] = await Promise.all([
+    eventsByClaim(source, unbound),
+    unbound.length === 0 ? void 0 : volumesOf(source, unbound, options.labelSelector)
+  ]);
+  if (volumes !== void 0 && !volumes.ok) failures.volumes = volumes;
   for (const [key, claim2] of wanted) {
     if (bound.has(key)) {
       results.set(key, { bound: true });
@@ -36330,9 +36265,9 @@ async function waitForBound(source, claims, options) {
     const reason = explainUnbound({
       claim: claim2,
       pvc: claimObjects.get(key),
-      pv: volumeObjects.get(claim2.pvName),
+      pv: volumes?.ok ? volumes.value.get(claim2.pvName) : void 0,
       claimKnown,
-      volumeKnown: knownScopes.volumesListed,
+      volumeKnown: volumes?.ok === true,
       events: events2.get(key) ?? [],
       waitedMs,
       cancelled: options.signal?.aborted ?? false,
@@ -36457,6 +36392,17 @@ function keyOf(o) {
 }
 function combine(a, b) {
   return b === void 0 ? a : AbortSignal.any([a, b]);
+}
+async function volumesOf(source, claims, labelSelector) {
+  const listed = await source.listVolumes(void 0, labelSelector);
+  if (!listed.ok) return listed;
+  const names = new Set(claims.map((c) => c.pvName));
+  const byName = /* @__PURE__ */ new Map();
+  for (const pv of listed.value.items) {
+    const name = pv.metadata?.name;
+    if (name !== void 0 && names.has(name)) byName.set(name, waitViewOfVolume(pv));
+  }
+  return { ok: true, value: byName };
 }
 async function eventsByClaim(source, claims) {
   const byClaim = /* @__PURE__ */ new Map();
@@ -36619,6 +36565,7 @@ var coreKinds = {
   PersistentVolume: { plural: "persistentvolumes", namespaced: false },
   PersistentVolumeClaim: { plural: "persistentvolumeclaims", namespaced: true }
 };
+var baseHeaders = { Accept: "application/json", "User-Agent": "efs-dr" };
 async function connectCluster(options) {
   const k8s = await loadClientNode();
   const loaded = await loadKubeconfig(k8s, options);
@@ -36633,8 +36580,18 @@ async function connectCluster(options) {
       }
     );
   }
+  let headers;
+  try {
+    headers = await kubeconfigHeaders(loaded.kubeConfig, baseHeaders);
+  } catch (e) {
+    throw new UserError(
+      `${loaded.name}: cannot set up credentials for context "${loaded.context}": ${errorMessage(e)}`,
+      { cause: e }
+    );
+  }
   return new ClusterClient(k8s, loaded.kubeConfig, probe.getDispatcher(), {
     ...options,
+    headers,
     server: loaded.server,
     context: loaded.context,
     defaultNamespace: loaded.kubeConfig.getContextObject(loaded.context)?.namespace || "default"
@@ -36647,7 +36604,7 @@ var ClusterClient = class {
   context;
   #k8s;
   #kubeConfig;
-  #auth;
+  #headers;
   #transport;
   #policy;
   #clock;
@@ -36662,7 +36619,7 @@ var ClusterClient = class {
   constructor(k8s, kubeConfig, dispatcher, options) {
     this.#k8s = k8s;
     this.#kubeConfig = kubeConfig;
-    this.#auth = kubeconfigHeaders(kubeConfig);
+    this.#headers = options.headers;
     this.server = options.server;
     this.context = options.context;
     this.#defaultNamespace = options.defaultNamespace;
@@ -36672,6 +36629,7 @@ var ClusterClient = class {
     this.#watchTimeoutSeconds = options.watchTimeoutSeconds ?? 300;
     const qps = options.qps ?? 200;
     this.#transport = createTransport(k8s, {
+      server: options.server,
       dispatcher,
       concurrency: options.concurrency ?? 64,
       limiter: createRateLimiter({ qps, burst: options.burst ?? qps, clock: this.#clock }),
@@ -36686,13 +36644,16 @@ var ClusterClient = class {
   async serverVersion() {
     const r = await this.#retrying(
       "GET /version",
-      () => this.#request("GET", "/version")
+      void 0,
+      () => this.#request("GET", { path: "/version" })
     );
     return r.result.ok ? { ok: true, value: r.result.value.gitVersion ?? "" } : r.result;
   }
   /**
-   * Creates the namespace unless it exists (get, then create; a concurrent creator's AlreadyExists is fine).
-   * Concurrent calls for one namespace share one round trip; a success is remembered for the client's life.
+   * Creates the namespace unless it exists: a create, where AlreadyExists means it was there (one round trip
+   * whether it exists or not). A user who may not create namespaces (403) but may read them gets the read:
+   * an existing namespace is all that was asked for. Concurrent calls for one namespace share one round
+   * trip; a success is remembered for the client's life.
    */
   ensureNamespace(name, options = {}) {
     if (options.dryRun) return this.#ensureNamespace(name, options);
@@ -36707,15 +36668,15 @@ var ClusterClient = class {
     return pending;
   }
   async #ensureNamespace(name, options) {
-    const ref = { apiVersion: "v1", kind: "Namespace", name };
-    const existing = await this.getObject(ref);
-    if (!existing.ok) return existing;
-    if (existing.value !== void 0) return { ok: true, value: { created: false } };
     const body = { apiVersion: "v1", kind: "Namespace", metadata: { name } };
     if (options.labels !== void 0 && body.metadata) body.metadata.labels = options.labels;
     const created = await this.createObject(body, options.dryRun ? { dryRun: true } : {});
-    if (!created.ok) return created;
-    return { ok: true, value: { created: created.value.outcome === "created" } };
+    if (created.ok) return { ok: true, value: { created: created.value.outcome === "created" } };
+    if (created.status === 403) {
+      const existing = await this.getObject({ apiVersion: "v1", kind: "Namespace", name });
+      if (existing.ok && existing.value !== void 0) return { ok: true, value: { created: false } };
+    }
+    return created;
   }
   /** The PersistentVolume, or `undefined` when there is none. */
   getPersistentVolume(name) {
@@ -36734,25 +36695,28 @@ var ClusterClient = class {
   async getObject(ref) {
     const path8 = this.#objectPath(ref, true);
     if (typeof path8 !== "string") return path8;
-    const r = await this.#retrying(`get ${describeRef(ref)}`, () => this.#request("GET", path8));
+    const r = await this.#retrying("get", ref, () => this.#request("GET", { path: path8 }));
     if (!r.result.ok && r.result.status === 404) return { ok: true, value: void 0 };
     return r.result;
   }
-  /**
-   * Server-side apply (`application/apply-patch+yaml`, field manager `efs-dr`): creates the object or brings
-   * the fields efs-dr owns to the given values. Returns the server's object. Safe to retry, so it is.
-   */
   async applyObject(obj, options = {}) {
     const ref = refOf(obj, this.#defaultNamespace);
     const path8 = this.#objectPath(ref, true);
     if (typeof path8 !== "string") return path8;
-    const query = { fieldManager: options.fieldManager ?? efsDrFieldManager };
-    if (options.force) query.force = "true";
-    if (options.dryRun) query.dryRun = "All";
-    const body = JSON.stringify(withNamespace(obj, ref));
+    const fieldManager = options.fieldManager ?? efsDrFieldManager;
+    let query = `?fieldManager=${encodeURIComponent(fieldManager)}`;
+    if (options.force) query += "&force=true";
+    if (options.dryRun) query += "&dryRun=All";
+    const request2 = {
+      path: `${path8}${query}`,
+      body: JSON.stringify(withNamespace(obj, ref)),
+      contentType: "application/apply-patch+yaml",
+      discardOkBody: options.returnObject === false
+    };
     const r = await this.#retrying(
-      `apply ${describeRef(ref)}`,
-      () => this.#request("PATCH", path8, query, { body, contentType: "application/apply-patch+yaml" })
+      "apply",
+      ref,
+      () => this.#request("PATCH", request2)
     );
     return r.result;
   }
@@ -36766,14 +36730,16 @@ var ClusterClient = class {
     const path8 = this.#objectPath(ref, false);
     if (typeof path8 !== "string") return path8;
     const fieldManager = options.fieldManager ?? efsDrFieldManager;
-    const query = { fieldManager };
-    if (options.dryRun) query.dryRun = "All";
-    const body = JSON.stringify(withNamespace(obj, ref));
+    const request2 = {
+      path: `${path8}${queryString({ fieldManager, ...options.dryRun ? { dryRun: "All" } : {} })}`,
+      body: JSON.stringify(withNamespace(obj, ref)),
+      contentType: "application/json"
+    };
     const started = this.#clock.now();
     let conflictServerTime = Number.NaN;
-    const r = await this.#retrying(`create ${describeRef(ref)}`, async () => {
+    const r = await this.#retrying("create", ref, async () => {
       try {
-        return await this.#request("POST", path8, query, { body, contentType: "application/json" });
+        return await this.#request("POST", request2);
       } catch (e) {
         if (isApiException(e) && e.code === 409) conflictServerTime = Date.parse(e.headers?.date ?? "");
         throw e;
@@ -36797,19 +36763,18 @@ var ClusterClient = class {
   async deleteObject(ref, options = {}) {
     const path8 = this.#objectPath(ref, true);
     if (typeof path8 !== "string") return path8;
-    const query = options.dryRun ? { dryRun: "All" } : {};
-    const body = options.uid === void 0 ? void 0 : {
-      body: JSON.stringify({
-        apiVersion: "v1",
-        kind: "DeleteOptions",
-        preconditions: { uid: options.uid }
-      }),
-      contentType: "application/json"
+    const request2 = {
+      path: `${path8}${options.dryRun ? "?dryRun=All" : ""}`,
+      ...options.uid === void 0 ? {} : {
+        body: JSON.stringify({
+          apiVersion: "v1",
+          kind: "DeleteOptions",
+          preconditions: { uid: options.uid }
+        }),
+        contentType: "application/json"
+      }
     };
-    const r = await this.#retrying(
-      `delete ${describeRef(ref)}`,
-      () => this.#request("DELETE", path8, query, body)
-    );
+    const r = await this.#retrying("delete", ref, () => this.#request("DELETE", request2));
     if (r.result.ok) return { ok: true, value: { outcome: "deleted" } };
     if (r.result.status === 404) {
       return { ok: true, value: { outcome: r.ambiguous ? "deleted" : "not-found" } };
@@ -36882,38 +36847,42 @@ var ClusterClient = class {
     return `/api/v1/${namespace}${kind.plural}${withName ? `/${encodeURIComponent(ref.name)}` : ""}`;
   }
   /**
-   * One HTTP exchange on the client's transport. Resolves with the parsed JSON of a 2xx answer; otherwise
-   * throws client-node's `ApiException` (status, body text, headers), as its generated APIs do.
+   * One HTTP exchange on the client's transport. Resolves with the parsed JSON of a 2xx answer (`undefined`
+   * with `discardOkBody`); otherwise throws client-node's `ApiException` (status, body text, headers), as its
+   * generated APIs do.
    */
-  async #request(method, path8, query = {}, body) {
-    const search = new URLSearchParams(query).toString();
-    const ctx = new this.#k8s.RequestContext(`${this.server}${path8}${search ? `?${search}` : ""}`, method);
-    ctx.setHeaderParam("Accept", "application/json");
-    ctx.setHeaderParam("User-Agent", "efs-dr");
-    if (body !== void 0) {
-      ctx.setHeaderParam("Content-Type", body.contentType);
-      ctx.setBody(body.body);
+  async #request(method, request2) {
+    let headers = this.#headers.forRequest(request2.contentType);
+    if (headers instanceof Promise) headers = await headers;
+    const response = await this.#transport.send({
+      method,
+      path: request2.path,
+      headers,
+      body: request2.body,
+      signal: request2.signal,
+      discardOkBody: request2.discardOkBody === true
+    });
+    if (response.status >= 200 && response.status < 300) {
+      return request2.discardOkBody ? void 0 : JSON.parse(response.text);
     }
-    await this.#auth.applySecurityAuthentication(ctx);
-    const response = await this.#transport.send(ctx);
-    const text2 = await response.body.text();
-    if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return JSON.parse(text2);
     throw new this.#k8s.ApiException(
-      response.httpStatusCode,
+      response.status,
       "Unsuccessful HTTP Request",
-      text2,
+      response.text,
       response.headers
     );
   }
-  #retrying(what, call, signal) {
+  /** `call` with retries; `what` (and the object, when there is one) names it in the log of a retry. */
+  #retrying(what, ref, call, signal) {
     return withRetry(call, {
       policy: this.#policy,
       clock: this.#clock,
       signal,
       onRetry: ({ attempt, delayMs, failure: failure2 }) => {
         this.#retries++;
+        const label = ref === void 0 ? what : `${what} ${describeRef(ref)}`;
         this.#logger.debug(
-          `${what}: ${formatClusterFailure(failure2)}; try ${attempt + 1}/${this.#policy.attempts} in ${Math.round(delayMs)} ms`
+          `${label}: ${formatClusterFailure(failure2)}; try ${attempt + 1}/${this.#policy.attempts} in ${Math.round(delayMs)} ms`
         );
       }
     });
@@ -36931,12 +36900,13 @@ var ClusterClient = class {
       do {
         const pageQuery = { ...query, limit: "500" };
         if (token !== void 0) pageQuery.continue = token;
+        const page = { path: `${path8}${queryString(pageQuery)}`, signal };
         const r = await this.#retrying(
           `list ${path8}`,
+          void 0,
           () => this.#request(
             "GET",
-            path8,
-            pageQuery
+            page
           ),
           signal
         );
@@ -36954,11 +36924,49 @@ var ClusterClient = class {
       if (!expired) return { ok: true, value: { items, resourceVersion } };
     }
   }
+  /**
+   * The claims of some namespaces, each namespace listed on its own (in parallel, within the client's
+   * concurrency), as the wait's views. The resourceVersion returned comes from a one-item list of all claims
+   * made first: no later than any namespace's list, so a watch of all namespaces from it misses no change
+   * (resourceVersions are opaque: they are never compared).
+   */
+  async #listClaimsIn(namespaces, labelSelector, signal) {
+    const head = {
+      path: `${claimsPath(void 0)}${queryString({ ...selector(labelSelector), limit: "1" })}`,
+      signal
+    };
+    const first = await this.#retrying(
+      "list /api/v1/persistentvolumeclaims",
+      void 0,
+      () => this.#request("GET", head),
+      signal
+    );
+    if (!first.result.ok) return first.result;
+    const lists = await Promise.all(
+      namespaces.map(
+        (namespace) => this.#listAll(claimsPath(namespace), selector(labelSelector), signal, waitViewOfClaim)
+      )
+    );
+    const items = [];
+    for (const list of lists) {
+      if (!list.ok) return list;
+      for (const item of list.value.items) items.push(item);
+    }
+    return {
+      ok: true,
+      value: { items, resourceVersion: first.result.value.metadata?.resourceVersion ?? "" }
+    };
+  }
   #bindingSource() {
     return {
       // Only what the wait reads of each object is kept, page by page: a restore's wait lists every claim and
       // volume (10,000 each), and whole objects would all be held until the last page.
-      listClaims: (scope, signal) => this.#listAll(claimsPath(scope.namespace), selector(scope.labelSelector), signal, waitViewOfClaim),
+      listClaims: (scope, signal) => scope.namespaces !== void 0 && scope.namespace === void 0 ? this.#listClaimsIn(scope.namespaces, scope.labelSelector, signal) : this.#listAll(
+        claimsPath(scope.namespace),
+        selector(scope.labelSelector),
+        signal,
+        waitViewOfClaim
+      ),
       listVolumes: (signal, labelSelector) => this.#listAll("/api/v1/persistentvolumes", selector(labelSelector), signal, waitViewOfVolume),
       listClaimEvents: (namespace) => this.listClaimEvents(namespace),
       watch: async (path8, query, onEvent) => this.#watch(path8, query, onEvent)
@@ -36973,8 +36981,8 @@ var ClusterClient = class {
   #watch(path8, query, onEvent) {
     let settle2 = () => {
     };
-    const done = new Promise((resolve5) => {
-      settle2 = resolve5;
+    const done = new Promise((resolve4) => {
+      settle2 = resolve4;
     });
     let controller;
     let aborted2 = false;
@@ -37038,6 +37046,13 @@ function createdBy(o, fieldManager, sinceServerMs) {
 }
 function claimsPath(namespace) {
   return namespace === void 0 ? "/api/v1/persistentvolumeclaims" : `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims`;
+}
+function queryString(query) {
+  let out = "";
+  for (const name in query) {
+    out += `${out === "" ? "?" : "&"}${encodeURIComponent(name)}=${encodeURIComponent(query[name])}`;
+  }
+  return out;
 }
 function selector(labelSelector) {
   return labelSelector === void 0 ? {} : { labelSelector };
@@ -38285,17 +38300,17 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -38975,9 +38990,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url.hostname);
+function urlHostnameOk(url, hostname2) {
+  hostname2.lastIndex = 0;
+  return hostname2.test(url.hostname);
 }
 function urlProtocolOk(url, protocol) {
   protocol.lastIndex = 0;
@@ -39314,7 +39329,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -39328,7 +39343,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input) => Array.isArray(input) ? input.length : -1;
@@ -39483,14 +39498,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const desc = Object.getOwnPropertyDescriptor(def, "shape");
   const sh = desc?.get ? desc.get.raw : def.shape ?? {};
   if (sh) {
-    const get2 = () => {
+    const get = () => {
       const newSh = { ...sh };
       Object.defineProperty(def, "shape", { value: newSh });
-      get2.raw = newSh;
+      get.raw = newSh;
       return newSh;
     };
-    get2.raw = sh;
-    Object.defineProperty(def, "shape", { get: get2 });
+    get.raw = sh;
+    Object.defineProperty(def, "shape", { get });
   }
   const _normalized = cached(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
@@ -40338,7 +40353,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -40348,7 +40363,7 @@ function isRecursive(inst, stack, resolve5) {
   let result = NONE;
   const check = (child2) => {
     if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve5);
+      const answer = isRecursive(child2, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -40359,7 +40374,7 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child2 > answer)
         answer = child2;
     }
@@ -40423,7 +40438,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -41650,8 +41665,8 @@ function finalize(ctx, schema) {
         compactTypeUnion(entry[1].def ?? entry[1].schema);
       }
     }
-    for (const rewrite of ctx.deferred)
-      rewrite();
+    for (const rewrite2 of ctx.deferred)
+      rewrite2();
     if (ctx.intersections.length) {
       const carriers = /* @__PURE__ */ new Map();
       for (const seen of ctx.seen.values()) {
@@ -43825,2951 +43840,135 @@ function toPosix(path8) {
   return sep2 === "/" ? path8 : path8.split(sep2).join("/");
 }
 
-// packages/core/src/efs-directory.ts
-import { chmod as chmod2, chown, lstat as lstat2, mkdir as mkdir2, readFile as readFile2, readlink as readlink2, realpath, stat as stat2 } from "node:fs/promises";
-import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
-function efsPathComponents(efsPath) {
-  if (!efsPath.startsWith("/")) {
-    throw new UserError(`EFS path "${efsPath}" must be absolute inside the file system (start with "/").`);
-  }
-  if (efsPath.includes("\0")) throw new UserError("EFS path contains a NUL character.");
-  const parts = efsPath.slice(1).split("/");
-  if (parts.length === 1 && parts[0] === "") return [];
-  for (const part of parts) {
-    if (part === "" || part === "." || part === "..") {
-      throw new UserError(
-        `EFS path "${efsPath}" is not normalized: it must not contain empty, "." or ".." components.`
-      );
-    }
-  }
-  return parts;
-}
-async function lstatOrUndefined(path8) {
-  try {
-    return await lstat2(path8);
-  } catch (error3) {
-    if (error3.code === "ENOENT") return void 0;
-    throw error3;
-  }
-}
-async function refuseSymlink(path8) {
-  const target = await readlink2(path8).catch(() => "(unreadable)");
-  throw new UserError(
-    `${path8} is a symbolic link (to ${target}). efs-dr never follows links inside the mounted file system: a link there could make it create directories or write files outside the volumes tree. Replace the link with a real directory (or remove it) and rerun.`
-  );
-}
-async function resolveMountPath(mountPath) {
-  let real;
-  try {
-    real = await realpath(mountPath);
-  } catch (error3) {
-    if (error3.code === "ENOENT") {
-      throw new UserError(`EFS mount path ${mountPath} does not exist. Mount the file system there first.`);
-    }
-    throw error3;
-  }
-  const info2 = await stat2(real);
-  if (!info2.isDirectory()) throw new UserError(`EFS mount path ${mountPath} is not a directory.`);
-  return real;
-}
-async function resolveExistingEfsDirectory(mountPath, efsPath) {
-  const root = await resolveMountPath(mountPath);
-  let current = root;
-  for (const part of efsPathComponents(efsPath)) {
-    current = join4(current, part);
-    const info2 = await lstatOrUndefined(current);
-    if (!info2) throw new UserError(`${current} does not exist on the mounted file system.`);
-    if (info2.isSymbolicLink()) await refuseSymlink(current);
-    if (!info2.isDirectory()) throw new UserError(`${current} exists but is not a directory.`);
-  }
-  return current;
-}
-async function assertMountPoint(mountPath, options = {}) {
-  const real = await resolveMountPath(mountPath);
-  const check = await mountPointCheck(real, options.mountInfoPath ?? "/proc/self/mountinfo");
-  if (check.isMountPoint) {
-    options.logger?.debug(
-      `${mountPath} is a mount point (${check.fsType ?? "unknown type"} ${check.source ?? ""})`.trim()
-    );
-    return check;
-  }
-  if (options.allowNonMountPoint) {
-    options.logger?.warning(
-      `${mountPath} is not a mount point; using it anyway because --allow-unmounted (allow-unmounted) was given.`
-    );
-    return check;
-  }
-  throw new UserError(
-    `${mountPath} is not a mount point: the EFS file system is not mounted there, and writing anyway would put volumes on this machine's local disk. Mount it first (mount -t nfs4 -o nfsvers=4.1,\u2026 <efs-host>:/ ${mountPath}), let efs-dr mount it, or, if this directory really is the file system, pass --allow-unmounted (action input allow-unmounted: true).`
-  );
-}
-async function mountPointCheck(real, mountInfoPath) {
-  let table;
-  try {
-    table = await readFile2(mountInfoPath, "utf8");
-  } catch {
-    table = void 0;
-  }
-  if (table !== void 0) {
-    let found;
-    for (const entry of parseMountInfo(table)) {
-      if (entry.mountPoint === real)
-        found = { path: real, isMountPoint: true, fsType: entry.fsType, source: entry.source };
-    }
-    return found ?? { path: real, isMountPoint: false };
-  }
-  const self = await stat2(real);
-  const parentPath = resolve2(dirname3(real));
-  const parent = await stat2(parentPath);
-  const isMountPoint = self.dev === parent.dev && self.ino === parent.ino || self.dev !== parent.dev;
-  return { path: real, isMountPoint };
-}
-function parseMountInfo(text2) {
-  const entries = [];
-  for (const line of text2.split("\n")) {
-    if (line.trim() === "") continue;
-    const fields = line.split(" ");
-    const separator = fields.indexOf("-", 6);
-    const mountPoint = fields[4];
-    if (mountPoint === void 0 || separator < 0) continue;
-    entries.push({
-      mountPoint: unescapeMountInfo(mountPoint),
-      fsType: fields[separator + 1] ?? "",
-      source: unescapeMountInfo(fields[separator + 2] ?? "")
-    });
-  }
-  return entries;
-}
-function unescapeMountInfo(field) {
-  return field.replace(
-    /\\([0-7]{3})/g,
-    (_match, octal) => String.fromCharCode(Number.parseInt(octal, 8))
-  );
-}
-
 // packages/core/src/render.ts
 var import_handlebars = __toESM(require_lib(), 1);
-var handlebars = import_handlebars.default.create();
+
+// packages/core/src/volume-filter.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var EFS_HOST = /^(?:([a-z0-9-]+)\.)?(fs-[0-9a-f]+)\.efs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+function parseEfsHost(host) {
+  const match = EFS_HOST.exec(normalizeEfsHost(host));
+  if (!match) return void 0;
+  const [, availabilityZone, fileSystemId, region] = match;
+  if (!fileSystemId || !region) return void 0;
+  return availabilityZone ? { fileSystemId, region, availabilityZone } : { fileSystemId, region };
+}
 var HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 var IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
 function efsHostMessage(host) {
   if (HOSTNAME.test(host) || IPV4.test(host)) return void 0;
   return `${JSON.stringify(host)} is not a DNS name or IPv4 address (e.g. fs-0123456789abcdef0.efs.us-east-1.amazonaws.com)`;
 }
-
-// packages/core/src/volumes-report.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { chown as chown2, lstat as lstat3, open as open3, readFile as readFile4, rename as rename3, unlink as unlink2 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname4, join as join6 } from "node:path";
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/api/CsvError.js
-var CsvError = class _CsvError extends Error {
-  constructor(code, message, options, ...contexts) {
-    if (Array.isArray(message)) message = message.join(" ").trim();
-    super(message);
-    if (Error.captureStackTrace !== void 0) {
-      Error.captureStackTrace(this, _CsvError);
-    }
-    this.code = code;
-    for (const context of contexts) {
-      for (const key in context) {
-        const value = context[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString(options.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
+function fileSystemIdFromHost(host) {
+  return parseEfsHost(host)?.fileSystemId;
+}
+function normalizeEfsHost(host) {
+  return host.trim().toLowerCase().replace(/\.$/, "");
+}
+function sameEfsHost(a, b) {
+  return normalizeEfsHost(a) === normalizeEfsHost(b);
+}
+function sourceMismatchReason(volume, source) {
+  const host = blankToUndefined(source.sourceEfsHost);
+  const fileSystemId = blankToUndefined(source.sourceFileSystemId) ?? (host ? fileSystemIdFromHost(host) : void 0);
+  if (volume.source === "nfs") {
+    if (!host || !volume.server || sameEfsHost(volume.server, host)) return void 0;
+    return `on host ${volume.server}, not the source host ${host}`;
+  }
+  if (fileSystemId) {
+    if (volume.fileSystemId === fileSystemId) return void 0;
+    return `on file system ${volume.fileSystemId}, not the source file system ${fileSystemId}`;
+  }
+  if (host) {
+    return `EFS CSI volume on file system ${volume.fileSystemId}: the source host ${host} names no file system id (give the source file system id)`;
+  }
+  return void 0;
+}
+function matcher(globs) {
+  const list = (typeof globs === "string" ? [globs] : globs ?? []).map((g) => g.trim()).filter((g) => g !== "");
+  if (list.length === 0) return void 0;
+  return { test: (0, import_picomatch.default)(list, { dot: true }), text: list.join(", ") };
+}
+function blankToUndefined(value) {
+  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
+}
+function selectVolumes(volumes, filter = {}) {
+  const fields = [
+    { name: "business unit", key: "businessUnit", m: matcher(filter.businessUnit) },
+    { name: "application", key: "application", m: matcher(filter.application) },
+    { name: "namespace", key: "namespace", m: matcher(filter.namespace) }
+  ];
+  const skipped = [];
+  const passing = [];
+  for (const volume of volumes) {
+    let reason;
+    for (const { name, key, m } of fields) {
+      if (!m) continue;
+      const value = volume[key];
+      if (value === void 0) {
+        reason = `${name} unknown (no label, path or PV name gives it), filter is ${m.text}`;
+        break;
+      }
+      if (!m.test(value)) {
+        reason = `${name} ${value} does not match ${m.text}`;
+        break;
       }
     }
+    reason ??= sourceMismatchReason(volume, filter);
+    if (reason) skipped.push({ volume, reason });
+    else passing.push(volume);
   }
-};
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/utils/is_object.js
-var is_object = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/api/normalize_columns_array.js
-var normalize_columns_array = function(columns) {
-  const normalizedColumns = [];
-  for (let i = 0, l = columns.length; i < l; i++) {
-    const column = columns[i];
-    if (column === void 0 || column === null || column === false) {
-      normalizedColumns[i] = { disabled: true };
-    } else if (typeof column === "string" || typeof column === "number") {
-      normalizedColumns[i] = { name: `${column}` };
-    } else if (is_object(column)) {
-      if (typeof column.name !== "string") {
-        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
-          "Option columns missing name:",
-          `property "name" is required at position ${i}`,
-          "when column is an object literal"
-        ]);
-      }
-      normalizedColumns[i] = column;
-    } else {
-      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
-        "Invalid column definition:",
-        "expect a string or a literal object,",
-        `got ${JSON.stringify(column)} at position ${i}`
-      ]);
+  const rejected = /* @__PURE__ */ new Set();
+  const resolve4 = (keyOf3, what) => {
+    const groups = /* @__PURE__ */ new Map();
+    for (const volume of passing) {
+      if (rejected.has(volume)) continue;
+      const key = keyOf3(volume);
+      const group = groups.get(key);
+      if (group) group.push(volume);
+      else groups.set(key, [volume]);
     }
-  }
-  return normalizedColumns;
-};
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/utils/ResizeableBuffer.js
-var ResizeableBuffer = class {
-  constructor(size = 100) {
-    this.size = size;
-    this.length = 0;
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  prepend(val) {
-    if (Buffer.isBuffer(val)) {
-      const length = this.length + val.length;
-      if (length >= this.size) {
-        this.resize();
-        if (length >= this.size) {
-          throw Error("INVALID_BUFFER_STATE");
-        }
-      }
-      const buf = this.buf;
-      this.buf = Buffer.allocUnsafe(this.size);
-      val.copy(this.buf, 0);
-      buf.copy(this.buf, val.length);
-      this.length += val.length;
-    } else {
-      const length = this.length++;
-      if (length === this.size) {
-        this.resize();
-      }
-      const buf = this.clone();
-      this.buf[0] = val;
-      buf.copy(this.buf, 1, 0, length);
-    }
-  }
-  append(val) {
-    const length = this.length++;
-    if (length === this.size) {
-      this.resize();
-    }
-    this.buf[length] = val;
-  }
-  clone() {
-    return Buffer.from(this.buf.slice(0, this.length));
-  }
-  resize() {
-    const length = this.length;
-    this.size = this.size * 2;
-    const buf = Buffer.allocUnsafe(this.size);
-    this.buf.copy(buf, 0, 0, length);
-    this.buf = buf;
-  }
-  toString(encoding) {
-    if (encoding) {
-      return this.buf.toString(encoding, 0, this.length);
-    } else {
-      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
-    }
-  }
-  toJSON() {
-    return this.toString("utf8");
-  }
-  reset() {
-    this.length = 0;
-  }
-};
-var ResizeableBuffer_default = ResizeableBuffer;
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/api/init_state.js
-var init_state = function(options) {
-  const timchars = [
-    // Basic Latin
-    32,
-    // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
-    9,
-    // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
-    10,
-    // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
-    13,
-    // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
-    12,
-    // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
-    11,
-    // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
-    // Latin-1 Supplement
-    160,
-    // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
-    // Ogham
-    5760,
-    // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
-    // General Punctuation
-    8192,
-    // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
-    8193,
-    // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
-    8194,
-    // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
-    8195,
-    // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
-    8196,
-    // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
-    8197,
-    // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
-    8198,
-    // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
-    8199,
-    // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
-    8200,
-    // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
-    8201,
-    // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
-    8202,
-    // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
-    8232,
-    // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
-    8233,
-    // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
-    8239,
-    // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
-    8287,
-    // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
-    12288,
-    // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
-    65279
-    // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
-  ].reduce((acc, codepoint) => {
-    const encoded = Buffer.from(
-      String.fromCharCode(codepoint),
-      options.encoding
-    );
-    if (codepoint !== 63 && encoded.length === 1 && encoded[0] === 63) {
-      return acc;
-    }
-    acc.push(encoded);
-    return acc;
-  }, []);
-  const timcharFirstBytes = new Uint8Array(256);
-  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
-  return {
-    bomSkipped: false,
-    bufBytesStart: 0,
-    castField: options.cast_function,
-    commenting: false,
-    delimiterBufPrevious: void 0,
-    delimiterDiscovered: false,
-    // Current error encountered by a record
-    error: void 0,
-    enabled: options.from_line === 1,
-    escaping: false,
-    escapeIsQuote: Buffer.isBuffer(options.escape) && Buffer.isBuffer(options.quote) && Buffer.compare(options.escape, options.quote) === 0,
-    // columns can be `false`, `true`, `Array`
-    expectedRecordLength: Array.isArray(options.columns) ? options.columns.length : void 0,
-    field: new ResizeableBuffer_default(20),
-    firstLineToHeaders: options.cast_first_line_to_header,
-    needMoreDataSize: Math.max(
-      // Skip if the remaining buffer smaller than comment
-      options.comment !== null ? options.comment.length : 0,
-      ...options.delimiter ? options.delimiter.map((delimiter2) => delimiter2.length) : [],
-      // Auto discovery of delimiter is limited to 1 character
-      options.delimiter_auto ? 1 : 0,
-      // Skip if the remaining buffer can be escape sequence
-      options.quote !== null ? options.quote.length : 0,
-      ...timchars.map((t) => t.length)
-    ),
-    previousBuf: void 0,
-    quoting: false,
-    stop: false,
-    rawBuffer: new ResizeableBuffer_default(100),
-    record: [],
-    recordHasError: false,
-    record_length: 0,
-    recordDelimiterMaxLength: options.record_delimiter.length === 0 ? 0 : Math.max(...options.record_delimiter.map((v) => v.length)),
-    trimChars: [
-      Buffer.from(" ", options.encoding)[0],
-      Buffer.from("	", options.encoding)[0]
-    ],
-    wasQuoting: false,
-    wasRowDelimiter: false,
-    timchars,
-    timcharFirstBytes
-  };
-};
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/utils/underscore.js
-var underscore = function(str2) {
-  return str2.replace(/([A-Z])/g, function(_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/api/normalize_options.js
-var normalize_options = function(opts) {
-  const options = {};
-  for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
-  }
-  if (options.encoding === void 0 || options.encoding === true) {
-    options.encoding = "utf8";
-  } else if (options.encoding === null || options.encoding === false) {
-    options.encoding = null;
-  } else if (typeof options.encoding !== "string" && options.encoding !== null) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ENCODING",
-      [
-        "Invalid option encoding:",
-        "encoding must be a string or null to return a buffer,",
-        `got ${JSON.stringify(options.encoding)}`
-      ],
-      options
-    );
-  }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_BOM",
-      [
-        "Invalid option bom:",
-        "bom must be true,",
-        `got ${JSON.stringify(options.bom)}`
-      ],
-      options
-    );
-  }
-  options.cast_function = null;
-  if (options.cast === void 0 || options.cast === null || options.cast === false || options.cast === "") {
-    options.cast = void 0;
-  } else if (typeof options.cast === "function") {
-    options.cast_function = options.cast;
-    options.cast = true;
-  } else if (options.cast !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST",
-      [
-        "Invalid option cast:",
-        "cast must be true or a function,",
-        `got ${JSON.stringify(options.cast)}`
-      ],
-      options
-    );
-  }
-  if (options.cast_date === void 0 || options.cast_date === null || options.cast_date === false || options.cast_date === "") {
-    options.cast_date = false;
-  } else if (options.cast_date === true) {
-    options.cast_date = function(value) {
-      const date2 = Date.parse(value);
-      return !isNaN(date2) ? new Date(date2) : value;
-    };
-  } else if (typeof options.cast_date !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST_DATE",
-      [
-        "Invalid option cast_date:",
-        "cast_date must be true or a function,",
-        `got ${JSON.stringify(options.cast_date)}`
-      ],
-      options
-    );
-  }
-  options.cast_first_line_to_header = void 0;
-  if (options.columns === true) {
-    options.cast_first_line_to_header = void 0;
-  } else if (typeof options.columns === "function") {
-    options.cast_first_line_to_header = options.columns;
-    options.columns = true;
-  } else if (Array.isArray(options.columns)) {
-    options.columns = normalize_columns_array(options.columns);
-  } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
-    options.columns = false;
-  } else {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COLUMNS",
-      [
-        "Invalid option columns:",
-        "expect an array, a function or true,",
-        `got ${JSON.stringify(options.columns)}`
-      ],
-      options
-    );
-  }
-  if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
-    options.group_columns_by_name = false;
-  } else if (options.group_columns_by_name !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "expect an boolean,",
-        `got ${JSON.stringify(options.group_columns_by_name)}`
-      ],
-      options
-    );
-  } else if (options.columns === false) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "the `columns` mode must be activated."
-      ],
-      options
-    );
-  }
-  if (options.comment === void 0 || options.comment === null || options.comment === false || options.comment === "") {
-    options.comment = null;
-  } else {
-    if (typeof options.comment === "string") {
-      options.comment = Buffer.from(options.comment, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.comment)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_COMMENT",
-        [
-          "Invalid option comment:",
-          "comment must be a buffer or a string,",
-          `got ${JSON.stringify(options.comment)}`
-        ],
-        options
-      );
-    }
-  }
-  if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
-    options.comment_no_infix = false;
-  } else if (options.comment_no_infix !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COMMENT",
-      [
-        "Invalid option comment_no_infix:",
-        "value must be a boolean,",
-        `got ${JSON.stringify(options.comment_no_infix)}`
-      ],
-      options
-    );
-  }
-  if (options.delimiter_auto === void 0 || options.delimiter_auto === null || options.delimiter_auto === false) {
-    options.delimiter_auto = false;
-  } else if (options.delimiter_auto === true) {
-    options.delimiter_auto = {};
-  } else if (!is_object(options.delimiter_auto)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_DELIMITER_AUTO",
-      [
-        "Invalid option delimiter_auto:",
-        "delimiter_auto must be a boolean or a configuration object,",
-        `got ${JSON.stringify(options.delimiter_auto)}`
-      ],
-      options
-    );
-  }
-  if (options.delimiter_auto) {
-    if (options.delimiter_auto.preferred === void 0)
-      options.delimiter_auto.preferred = {
-        [",".charCodeAt(0)]: 1.8,
-        ["	".charCodeAt(0)]: 1.8,
-        [";".charCodeAt(0)]: 1.6,
-        [" ".charCodeAt(0)]: 1.6,
-        [":".charCodeAt(0)]: 1.5,
-        [".".charCodeAt(0)]: 1.4,
-        ["/".charCodeAt(0)]: 1.4
-      };
-    else if (!is_object(options.delimiter_auto.preferred)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "preferred must be an object,",
-          `got ${JSON.stringify(options.delimiter_auto.preferred)}`
-        ],
-        options
-      );
-    }
-    if (options.delimiter_auto.score === void 0)
-      options.delimiter_auto.score = (info2, options2) => {
-        return (info2.total - info2.std) * (options2.preferred[info2.char_code] || 1);
-      };
-    else if (typeof options.delimiter_auto.score !== "function") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "score must be a function,",
-          `got ${JSON.stringify(options.delimiter_auto.score)}`
-        ],
-        options
-      );
-    }
-    if (options.delimiter_auto.size === void 0)
-      options.delimiter_auto.size = 2048;
-    else if (typeof options.delimiter_auto.size !== "number") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "size must be a number,",
-          `got ${JSON.stringify(options.delimiter_auto.size)}`
-        ],
-        options
-      );
-    }
-  }
-  const delimiter_json = JSON.stringify(options.delimiter);
-  if (options.delimiter_auto !== false) {
-    options.delimiter = [];
-  }
-  if (!Array.isArray(options.delimiter)) {
-    if (options.delimiter === void 0 || options.delimiter === null || options.delimiter === false) {
-      options.delimiter = Buffer.from(",", options.encoding);
-    }
-    options.delimiter = [options.delimiter];
-  }
-  options.delimiter = options.delimiter.map(function(delimiter2) {
-    if (typeof delimiter2 === "string") {
-      delimiter2 = Buffer.from(delimiter2, options.encoding);
-    }
-    if (!Buffer.isBuffer(delimiter2) || delimiter2.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER",
-        [
-          "Invalid option delimiter:",
-          "delimiter must be a non empty string or buffer or array of string|buffer,",
-          `got ${delimiter_json}`
-        ],
-        options
-      );
-    }
-    return delimiter2;
-  });
-  if (options.escape === void 0 || options.escape === true) {
-    options.escape = Buffer.from('"', options.encoding);
-  } else if (typeof options.escape === "string") {
-    options.escape = Buffer.from(options.escape, options.encoding);
-  } else if (options.escape === null || options.escape === false) {
-    options.escape = null;
-  }
-  if (options.escape !== null) {
-    if (!Buffer.isBuffer(options.escape)) {
-      throw new Error(
-        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`
-      );
-    }
-  }
-  if (options.from === void 0 || options.from === null) {
-    options.from = 1;
-  } else {
-    if (typeof options.from === "string" && /\d+/.test(options.from)) {
-      options.from = parseInt(options.from);
-    }
-    if (Number.isInteger(options.from)) {
-      if (options.from < 0) {
-        throw new Error(
-          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`
-      );
-    }
-  }
-  if (options.from_line === void 0 || options.from_line === null) {
-    options.from_line = 1;
-  } else {
-    if (typeof options.from_line === "string" && /\d+/.test(options.from_line)) {
-      options.from_line = parseInt(options.from_line);
-    }
-    if (Number.isInteger(options.from_line)) {
-      if (options.from_line <= 0) {
-        throw new Error(
-          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`
-      );
-    }
-  }
-  if (options.ignore_last_delimiters === void 0 || options.ignore_last_delimiters === null) {
-    options.ignore_last_delimiters = false;
-  } else if (typeof options.ignore_last_delimiters === "number") {
-    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
-    if (options.ignore_last_delimiters === 0) {
-      options.ignore_last_delimiters = false;
-    }
-  } else if (typeof options.ignore_last_delimiters !== "boolean") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
-      [
-        "Invalid option `ignore_last_delimiters`:",
-        "the value must be a boolean value or an integer,",
-        `got ${JSON.stringify(options.ignore_last_delimiters)}`
-      ],
-      options
-    );
-  }
-  if (options.ignore_last_delimiters === true && options.columns === false) {
-    throw new CsvError(
-      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
-      [
-        "The option `ignore_last_delimiters`",
-        "requires the activation of the `columns` option"
-      ],
-      options
-    );
-  }
-  if (options.info === void 0 || options.info === null || options.info === false) {
-    options.info = false;
-  } else if (options.info !== true) {
-    throw new Error(
-      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`
-    );
-  }
-  if (options.max_record_size === void 0 || options.max_record_size === null || options.max_record_size === false) {
-    options.max_record_size = 0;
-  } else if (Number.isInteger(options.max_record_size) && options.max_record_size >= 0) {
-  } else if (typeof options.max_record_size === "string" && /\d+/.test(options.max_record_size)) {
-    options.max_record_size = parseInt(options.max_record_size);
-  } else {
-    throw new Error(
-      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`
-    );
-  }
-  if (options.objname === void 0 || options.objname === null || options.objname === false) {
-    options.objname = void 0;
-  } else if (Buffer.isBuffer(options.objname)) {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty buffer`);
-    }
-    if (options.encoding === null) {
-    } else {
-      options.objname = options.objname.toString(options.encoding);
-    }
-  } else if (typeof options.objname === "string") {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty string`);
-    }
-  } else if (typeof options.objname === "number") {
-  } else {
-    throw new Error(
-      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`
-    );
-  }
-  if (options.objname !== void 0) {
-    if (typeof options.objname === "number") {
-      if (options.columns !== false) {
-        throw Error(
-          "Invalid Option: objname index cannot be combined with columns or be defined as a field"
-        );
-      }
-    } else {
-      if (options.columns === false) {
-        throw Error(
-          "Invalid Option: objname field must be combined with columns or be defined as an index"
-        );
-      }
-    }
-  }
-  if (options.on_record === void 0 || options.on_record === null) {
-    options.on_record = void 0;
-  } else if (typeof options.on_record !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ON_RECORD",
-      [
-        "Invalid option `on_record`:",
-        "expect a function,",
-        `got ${JSON.stringify(options.on_record)}`
-      ],
-      options
-    );
-  }
-  if (options.on_skip !== void 0 && options.on_skip !== null && typeof options.on_skip !== "function") {
-    throw new Error(
-      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`
-    );
-  }
-  if (options.quote === null || options.quote === false || options.quote === "") {
-    options.quote = null;
-  } else {
-    if (options.quote === void 0 || options.quote === true) {
-      options.quote = Buffer.from('"', options.encoding);
-    } else if (typeof options.quote === "string") {
-      options.quote = Buffer.from(options.quote, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.quote)) {
-      throw new Error(
-        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`
-      );
-    }
-  }
-  if (options.raw === void 0 || options.raw === null || options.raw === false) {
-    options.raw = false;
-  } else if (options.raw !== true) {
-    throw new Error(
-      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`
-    );
-  }
-  if (options.record_delimiter === void 0) {
-    options.record_delimiter = [];
-  } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
-    if (options.record_delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer,",
-          `got ${JSON.stringify(options.record_delimiter)}`
-        ],
-        options
-      );
-    }
-    options.record_delimiter = [options.record_delimiter];
-  } else if (!Array.isArray(options.record_delimiter)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_RECORD_DELIMITER",
-      [
-        "Invalid option `record_delimiter`:",
-        "value must be a string, a buffer or array of string|buffer,",
-        `got ${JSON.stringify(options.record_delimiter)}`
-      ],
-      options
-    );
-  }
-  options.record_delimiter = options.record_delimiter.map(function(rd, i) {
-    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a string, a buffer or array of string|buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`
-        ],
-        options
-      );
-    } else if (rd.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`
-        ],
-        options
-      );
-    }
-    if (typeof rd === "string") {
-      rd = Buffer.from(rd, options.encoding);
-    }
-    return rd;
-  });
-  if (typeof options.relax_column_count === "boolean") {
-  } else if (options.relax_column_count === void 0 || options.relax_column_count === null) {
-    options.relax_column_count = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`
-    );
-  }
-  if (typeof options.relax_column_count_less === "boolean") {
-  } else if (options.relax_column_count_less === void 0 || options.relax_column_count_less === null) {
-    options.relax_column_count_less = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`
-    );
-  }
-  if (typeof options.relax_column_count_more === "boolean") {
-  } else if (options.relax_column_count_more === void 0 || options.relax_column_count_more === null) {
-    options.relax_column_count_more = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`
-    );
-  }
-  if (typeof options.relax_quotes === "boolean") {
-  } else if (options.relax_quotes === void 0 || options.relax_quotes === null) {
-    options.relax_quotes = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`
-    );
-  }
-  if (typeof options.skip_empty_lines === "boolean") {
-  } else if (options.skip_empty_lines === void 0 || options.skip_empty_lines === null) {
-    options.skip_empty_lines = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`
-    );
-  }
-  if (typeof options.skip_records_with_empty_values === "boolean") {
-  } else if (options.skip_records_with_empty_values === void 0 || options.skip_records_with_empty_values === null) {
-    options.skip_records_with_empty_values = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`
-    );
-  }
-  if (typeof options.skip_records_with_error === "boolean") {
-  } else if (options.skip_records_with_error === void 0 || options.skip_records_with_error === null) {
-    options.skip_records_with_error = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`
-    );
-  }
-  if (options.rtrim === void 0 || options.rtrim === null || options.rtrim === false) {
-    options.rtrim = false;
-  } else if (options.rtrim !== true) {
-    throw new Error(
-      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`
-    );
-  }
-  if (options.ltrim === void 0 || options.ltrim === null || options.ltrim === false) {
-    options.ltrim = false;
-  } else if (options.ltrim !== true) {
-    throw new Error(
-      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`
-    );
-  }
-  if (options.trim === void 0 || options.trim === null || options.trim === false) {
-    options.trim = false;
-  } else if (options.trim !== true) {
-    throw new Error(
-      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`
-    );
-  }
-  if (options.trim === true && opts.ltrim !== false) {
-    options.ltrim = true;
-  } else if (options.ltrim !== true) {
-    options.ltrim = false;
-  }
-  if (options.trim === true && opts.rtrim !== false) {
-    options.rtrim = true;
-  } else if (options.rtrim !== true) {
-    options.rtrim = false;
-  }
-  if (options.to === void 0 || options.to === null) {
-    options.to = -1;
-  } else if (options.to !== -1) {
-    if (typeof options.to === "string" && /\d+/.test(options.to)) {
-      options.to = parseInt(options.to);
-    }
-    if (Number.isInteger(options.to)) {
-      if (options.to <= 0) {
-        throw new Error(
-          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`
-      );
-    }
-  }
-  if (options.to_line === void 0 || options.to_line === null) {
-    options.to_line = -1;
-  } else if (options.to_line !== -1) {
-    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
-      options.to_line = parseInt(options.to_line);
-    }
-    if (Number.isInteger(options.to_line)) {
-      if (options.to_line <= 0) {
-        throw new Error(
-          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`
-      );
-    }
-  }
-  return options;
-};
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/utils/delimiter_discover.js
-var delimiter_discover = function(records, options) {
-  if (!options) {
-    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
-  }
-  if (typeof records === "string") {
-    records = Buffer.from(records);
-  }
-  if (Buffer.isBuffer(records)) {
-    records = ((data) => {
-      const records2 = [];
-      const parser = transform2({ delimiter: [] });
-      const push2 = (record2) => records2.push(record2);
-      const close = () => {
-      };
-      const error3 = parser.parse(data, true, push2, close);
-      if (error3 !== void 0) throw error3;
-      return records2;
-    })(records);
-  }
-  const info2 = Array(127).fill().map(() => ({ lines: [] }));
-  records.map(([record2], line) => {
-    for (let i = 0, l = record2.length; i < l; i++) {
-      const code = record2.charCodeAt(i);
-      if (info2[code].lines[line] === void 0) info2[code].lines[line] = 0;
-      info2[code].lines[line]++;
-    }
-  });
-  info2.map((info3, i) => {
-    info3.char_code = i;
-    info3.std = std(info3.lines);
-    info3.total = info3.lines.reduce((acc, val) => acc + val, 0);
-    info3.preferred = !!options.preferred[i];
-    info3.score = options.score(info3, options);
-  });
-  const result = info2.reduce(
-    (acc, info3) => acc.score > info3.score ? acc : info3,
-    {}
-  );
-  return String.fromCharCode(result.char_code);
-};
-var std = function(array2) {
-  const n = array2.length;
-  if (n === 0) return 0;
-  const mean = array2.reduce((a, b) => a + b) / n;
-  return Math.sqrt(
-    array2.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n
-  );
-};
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/api/index.js
-var isRecordEmpty = function(record2) {
-  return record2.every(
-    (field) => field == null || field.toString && field.toString().trim() === ""
-  );
-};
-var cr = 13;
-var nl = 10;
-var boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254])
-};
-var transform2 = function(original_options = {}) {
-  const info2 = {
-    bytes: 0,
-    bytes_records: 0,
-    comment_lines: 0,
-    empty_lines: 0,
-    invalid_field_length: 0,
-    lines: 1,
-    records: 0
-  };
-  const options = normalize_options(original_options);
-  return {
-    info: info2,
-    original_options,
-    options,
-    state: init_state(options),
-    __needMoreData: function(i, bufLen, end) {
-      if (end) return false;
-      const { encoding, escape, quote } = this.options;
-      const { quoting, needMoreDataSize, recordDelimiterMaxLength } = this.state;
-      const numOfCharLeft = bufLen - i - 1;
-      const requiredLength = Math.max(
-        needMoreDataSize,
-        // Skip if the remaining buffer smaller than record delimiter
-        // If "record_delimiter" is yet to be discovered:
-        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
-        // 2. We set the length to windows line ending in the current encoding
-        // Note, that encoding is known from user or bom discovery at that point
-        // recordDelimiterMaxLength,
-        recordDelimiterMaxLength === 0 ? Buffer.from("\r\n", encoding).length : recordDelimiterMaxLength,
-        // Skip if remaining buffer can be an escaped quote
-        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
-        // Skip if remaining buffer can be record delimiter following the closing quote
-        quoting ? quote.length + recordDelimiterMaxLength : 0
-      );
-      return numOfCharLeft < requiredLength;
-    },
-    // Central parser implementation
-    parse: function(nextBuf, end, push2, close) {
-      const {
-        bom,
-        comment_no_infix,
-        delimiter_auto,
-        encoding,
-        from_line,
-        ltrim,
-        max_record_size,
-        raw,
-        relax_quotes,
-        rtrim,
-        skip_empty_lines,
-        to,
-        to_line
-      } = this.options;
-      let { comment, escape, quote, record_delimiter } = this.options;
-      const {
-        bomSkipped,
-        delimiterDiscovered,
-        delimiterBufPrevious,
-        rawBuffer,
-        escapeIsQuote
-      } = this.state;
-      if (!delimiterDiscovered && delimiter_auto) {
-        let delimiterBuf;
-        if (delimiterBufPrevious === void 0) {
-          delimiterBuf = nextBuf;
-        } else if (delimiterBufPrevious !== void 0 && nextBuf === void 0) {
-          delimiterBuf = delimiterBufPrevious;
-        } else {
-          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
-        }
-        nextBuf = void 0;
-        if (end || delimiterBuf.length > delimiter_auto.size) {
-          this.options.delimiter = [
-            Buffer.from(
-              delimiter_discover(delimiterBuf, this.options.delimiter_auto)
-            )
-          ];
-          this.state.previousBuf = delimiterBuf;
-          this.state.delimiterBufPrevious = void 0;
-          this.state.delimiterDiscovered = true;
-        } else {
-          this.state.delimiterBufPrevious = delimiterBuf;
-          return;
-        }
-      }
-      const { previousBuf } = this.state;
-      let buf;
-      if (previousBuf === void 0) {
-        if (nextBuf === void 0) {
-          close();
-          return;
-        } else {
-          buf = nextBuf;
-        }
-      } else if (previousBuf !== void 0 && nextBuf === void 0) {
-        buf = previousBuf;
-      } else {
-        buf = Buffer.concat([previousBuf, nextBuf]);
-      }
-      if (bomSkipped === false) {
-        if (bom === false) {
-          this.state.bomSkipped = true;
-        } else if (buf.length < 3) {
-          if (end === false) {
-            this.state.previousBuf = buf;
-            return;
-          }
-        } else {
-          for (const encoding2 in boms) {
-            if (boms[encoding2].compare(buf, 0, boms[encoding2].length) === 0) {
-              const bomLength = boms[encoding2].length;
-              this.state.bufBytesStart += bomLength;
-              buf = buf.slice(bomLength);
-              const options2 = normalize_options({
-                ...this.original_options,
-                encoding: encoding2
-              });
-              for (const key in options2) {
-                this.options[key] = options2[key];
-              }
-              ({ comment, escape, quote } = this.options);
-              break;
-            }
-          }
-          this.state.bomSkipped = true;
-        }
-      }
-      const bufLen = buf.length;
-      let pos;
-      for (pos = 0; pos < bufLen; pos++) {
-        if (this.__needMoreData(pos, bufLen, end)) {
-          break;
-        }
-        if (this.state.wasRowDelimiter === true) {
-          this.info.lines++;
-          this.state.wasRowDelimiter = false;
-        }
-        if (to_line !== -1 && this.info.lines > to_line) {
-          this.state.stop = true;
-          close();
-          return;
-        }
-        if (this.state.quoting === false && record_delimiter.length === 0) {
-          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
-            buf,
-            pos
-          );
-          if (record_delimiterCount) {
-            record_delimiter = this.options.record_delimiter;
-          }
-        }
-        const chr = buf[pos];
-        if (raw === true) {
-          rawBuffer.append(chr);
-        }
-        if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
-          this.state.wasRowDelimiter = true;
-        }
-        if (this.state.escaping === true) {
-          this.state.escaping = false;
-        } else {
-          if (escape !== null && this.state.quoting === true && this.__isEscape(buf, pos, chr) && pos + escape.length < bufLen) {
-            if (escapeIsQuote) {
-              if (this.__isQuote(buf, pos + escape.length)) {
-                this.state.escaping = true;
-                pos += escape.length - 1;
-                continue;
-              }
-            } else {
-              this.state.escaping = true;
-              pos += escape.length - 1;
-              continue;
-            }
-          }
-          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
-            if (this.state.quoting === true) {
-              const nextChr = buf[pos + quote.length];
-              const isNextChrTrimable = rtrim && this.__isCharTrimable(buf, pos + quote.length);
-              const isNextChrComment = comment !== null && this.__compareBytes(comment, buf, pos + quote.length, nextChr);
-              const isNextChrDelimiter = this.__isDelimiter(
-                buf,
-                pos + quote.length,
-                nextChr
-              );
-              const isNextChrRecordDelimiter = record_delimiter.length === 0 ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length) : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
-              if (escape !== null && this.__isEscape(buf, pos, chr) && this.__isQuote(buf, pos + escape.length)) {
-                pos += escape.length - 1;
-              } else if (!nextChr || isNextChrDelimiter || isNextChrRecordDelimiter || isNextChrComment || isNextChrTrimable) {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                pos += quote.length - 1;
-                continue;
-              } else if (relax_quotes === false) {
-                const err = this.__error(
-                  new CsvError(
-                    "CSV_INVALID_CLOSING_QUOTE",
-                    [
-                      "Invalid Closing Quote:",
-                      `got "${String.fromCharCode(nextChr)}"`,
-                      `at line ${this.info.lines}`,
-                      "instead of delimiter, record delimiter, trimable character",
-                      "(if activated) or comment"
-                    ],
-                    this.options,
-                    this.__infoField()
-                  )
-                );
-                if (err !== void 0) return err;
-              } else {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                this.state.field.prepend(quote);
-                pos += quote.length - 1;
-              }
-            } else {
-              if (this.state.field.length !== 0) {
-                if (relax_quotes === false) {
-                  const info3 = this.__infoField();
-                  const bom2 = Object.keys(boms).map(
-                    (b) => boms[b].equals(this.state.field.toString()) ? b : false
-                  ).filter(Boolean)[0];
-                  const err = this.__error(
-                    new CsvError(
-                      "INVALID_OPENING_QUOTE",
-                      [
-                        "Invalid Opening Quote:",
-                        `a quote is found on field ${JSON.stringify(info3.column)} at line ${info3.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
-                        bom2 ? `(${bom2} bom)` : void 0
-                      ],
-                      this.options,
-                      info3,
-                      {
-                        field: this.state.field
-                      }
-                    )
-                  );
-                  if (err !== void 0) return err;
-                }
-              } else {
-                this.state.quoting = true;
-                pos += quote.length - 1;
-                continue;
-              }
-            }
-          }
-          if (this.state.quoting === false) {
-            const recordDelimiterLength = this.__isRecordDelimiter(
-              chr,
-              buf,
-              pos
-            );
-            if (recordDelimiterLength !== 0) {
-              const skipCommentLine = this.state.commenting && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0;
-              if (skipCommentLine) {
-                this.info.comment_lines++;
-              } else {
-                if (this.state.enabled === false && this.info.lines + (this.state.wasRowDelimiter === true ? 1 : 0) >= from_line) {
-                  this.state.enabled = true;
-                  this.__resetField();
-                  this.__resetRecord();
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                if (skip_empty_lines === true && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0) {
-                  this.info.empty_lines++;
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                this.info.bytes = this.state.bufBytesStart + pos;
-                const errField = this.__onField();
-                if (errField !== void 0) return errField;
-                this.info.bytes = this.state.bufBytesStart + pos + recordDelimiterLength;
-                const errRecord = this.__onRecord(push2);
-                if (errRecord !== void 0) return errRecord;
-                if (to !== -1 && this.info.records >= to) {
-                  this.state.stop = true;
-                  close();
-                  return;
-                }
-              }
-              this.state.commenting = false;
-              pos += recordDelimiterLength - 1;
-              continue;
-            }
-            if (this.state.commenting) {
-              continue;
-            }
-            if (comment !== null && (comment_no_infix === false || this.state.record.length === 0 && this.state.field.length === 0)) {
-              const commentCount = this.__compareBytes(comment, buf, pos, chr);
-              if (commentCount !== 0) {
-                this.state.commenting = true;
-                continue;
-              }
-            }
-            const delimiterLength = this.__isDelimiter(buf, pos, chr);
-            if (delimiterLength !== 0) {
-              this.info.bytes = this.state.bufBytesStart + pos;
-              const errField = this.__onField();
-              if (errField !== void 0) return errField;
-              pos += delimiterLength - 1;
-              continue;
-            }
-          }
-        }
-        if (this.state.commenting === false) {
-          if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
-            return this.__error(
-              new CsvError(
-                "CSV_MAX_RECORD_SIZE",
-                [
-                  "Max Record Size:",
-                  "record exceed the maximum number of tolerated bytes",
-                  `of ${max_record_size}`,
-                  `at line ${this.info.lines}`
-                ],
-                this.options,
-                this.__infoField()
-              )
-            );
-          }
-        }
-        const lappend = ltrim === false || this.state.quoting === true || this.state.field.length !== 0 || !this.__isCharTrimable(buf, pos);
-        const rappend = rtrim === false || this.state.wasQuoting === false;
-        if (lappend === true && rappend === true) {
-          this.state.field.append(chr);
-        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
-          return this.__error(
-            new CsvError(
-              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
-              [
-                "Invalid Closing Quote:",
-                "found non trimable byte after quote",
-                `at line ${this.info.lines}`
-              ],
-              this.options,
-              this.__infoField()
-            )
-          );
-        } else {
-          if (lappend === false) {
-            pos += this.__isCharTrimable(buf, pos) - 1;
-          }
-          continue;
-        }
-      }
-      if (end === true) {
-        if (this.state.quoting === true) {
-          const err = this.__error(
-            new CsvError(
-              "CSV_QUOTE_NOT_CLOSED",
-              [
-                "Quote Not Closed:",
-                `the parsing is finished with an opening quote at line ${this.info.lines}`
-              ],
-              this.options,
-              this.__infoField()
-            )
-          );
-          if (err !== void 0) return err;
-        } else {
-          if (this.state.wasQuoting === true || this.state.record.length !== 0 || this.state.field.length !== 0) {
-            this.info.bytes = this.state.bufBytesStart + pos;
-            const errField = this.__onField();
-            if (errField !== void 0) return errField;
-            const errRecord = this.__onRecord(push2);
-            if (errRecord !== void 0) return errRecord;
-          } else if (this.state.wasRowDelimiter === true) {
-            this.info.empty_lines++;
-          } else if (this.state.commenting === true) {
-            this.info.comment_lines++;
-          }
-        }
-      } else {
-        this.state.bufBytesStart += pos;
-        this.state.previousBuf = buf.slice(pos);
-      }
-      if (this.state.wasRowDelimiter === true) {
-        this.info.lines++;
-        this.state.wasRowDelimiter = false;
-      }
-    },
-    __onRecord: function(push2) {
-      const {
-        columns,
-        group_columns_by_name,
-        encoding,
-        info: info3,
-        from,
-        relax_column_count,
-        relax_column_count_less,
-        relax_column_count_more,
-        raw,
-        skip_records_with_empty_values
-      } = this.options;
-      const { enabled, record: record2 } = this.state;
-      if (enabled === false) {
-        return this.__resetRecord();
-      }
-      const recordLength = record2.length;
-      if (columns === true) {
-        if (skip_records_with_empty_values === true && isRecordEmpty(record2)) {
-          this.__resetRecord();
-          return;
-        }
-        return this.__firstLineToColumns(record2);
-      }
-      if (columns === false && this.info.records === 0) {
-        this.state.expectedRecordLength = recordLength;
-      }
-      if (recordLength !== this.state.expectedRecordLength) {
-        const err = columns === false ? new CsvError(
-          "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
-          [
-            "Invalid Record Length:",
-            `expect ${this.state.expectedRecordLength},`,
-            `got ${recordLength} on line ${this.info.lines}`
-          ],
-          this.options,
-          this.__infoField(),
-          {
-            record: record2
-          }
-        ) : new CsvError(
-          "CSV_RECORD_INCONSISTENT_COLUMNS",
-          [
-            "Invalid Record Length:",
-            `columns length is ${columns.length},`,
-            // rename columns
-            `got ${recordLength} on line ${this.info.lines}`
-          ],
-          this.options,
-          this.__infoField(),
-          {
-            record: record2
-          }
-        );
-        if (relax_column_count === true || relax_column_count_less === true && recordLength < this.state.expectedRecordLength || relax_column_count_more === true && recordLength > this.state.expectedRecordLength) {
-          this.info.invalid_field_length++;
-          this.state.error = err;
-        } else {
-          const finalErr = this.__error(err);
-          if (finalErr) return finalErr;
-        }
-      }
-      if (skip_records_with_empty_values === true && isRecordEmpty(record2)) {
-        this.__resetRecord();
-        return;
-      }
-      if (this.state.recordHasError === true) {
-        this.__resetRecord();
-        this.state.recordHasError = false;
-        return;
-      }
-      this.info.records++;
-      if (from === 1 || this.info.records >= from) {
-        const { objname } = this.options;
-        if (columns !== false) {
-          const obj = {};
-          for (let i = 0, l = record2.length; i < l; i++) {
-            if (columns[i] === void 0 || columns[i].disabled) continue;
-            if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
-              if (Array.isArray(obj[columns[i].name])) {
-                obj[columns[i].name] = obj[columns[i].name].concat(record2[i]);
-              } else {
-                obj[columns[i].name] = [obj[columns[i].name], record2[i]];
-              }
-            } else {
-              Object.defineProperty(obj, columns[i].name, {
-                value: record2[i],
-                enumerable: true,
-                writable: true,
-                configurable: true
-              });
-            }
-          }
-          if (raw === true || info3 === true) {
-            const extRecord = Object.assign(
-              { record: obj },
-              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
-              info3 === true ? { info: this.__infoRecord() } : {}
-            );
-            const err = this.__push(
-              objname === void 0 ? extRecord : [obj[objname], extRecord],
-              push2
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === void 0 ? obj : [obj[objname], obj],
-              push2
-            );
-            if (err) {
-              return err;
-            }
-          }
-        } else {
-          if (raw === true || info3 === true) {
-            const extRecord = Object.assign(
-              { record: record2 },
-              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
-              info3 === true ? { info: this.__infoRecord() } : {}
-            );
-            const err = this.__push(
-              objname === void 0 ? extRecord : [record2[objname], extRecord],
-              push2
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === void 0 ? record2 : [record2[objname], record2],
-              push2
-            );
-            if (err) {
-              return err;
-            }
-          }
-        }
-      }
-      this.__resetRecord();
-    },
-    __firstLineToColumns: function(record2) {
-      const { firstLineToHeaders } = this.state;
-      try {
-        const headers = firstLineToHeaders === void 0 ? record2 : firstLineToHeaders.call(null, record2);
-        if (!Array.isArray(headers)) {
-          return this.__error(
-            new CsvError(
-              "CSV_INVALID_COLUMN_MAPPING",
-              [
-                "Invalid Column Mapping:",
-                "expect an array from column function,",
-                `got ${JSON.stringify(headers)}`
-              ],
-              this.options,
-              this.__infoField(),
-              {
-                headers
-              }
-            )
-          );
-        }
-        const normalizedHeaders = normalize_columns_array(headers);
-        this.state.expectedRecordLength = normalizedHeaders.length;
-        this.options.columns = normalizedHeaders;
-        this.__resetRecord();
-        return;
-      } catch (err) {
-        return err;
-      }
-    },
-    __resetRecord: function() {
-      if (this.options.raw === true) {
-        this.state.rawBuffer.reset();
-      }
-      this.state.error = void 0;
-      this.state.record = [];
-      this.state.record_length = 0;
-    },
-    __onField: function() {
-      const { cast, encoding, rtrim, max_record_size } = this.options;
-      const { enabled, wasQuoting } = this.state;
-      if (enabled === false) {
-        return this.__resetField();
-      }
-      let field = this.state.field.toString(encoding);
-      if (rtrim === true && wasQuoting === false) {
-        field = field.trimRight();
-      }
-      if (cast === true) {
-        const [err, f] = this.__cast(field);
-        if (err !== void 0) return err;
-        field = f;
-      }
-      this.state.record.push(field);
-      if (max_record_size !== 0 && typeof field === "string") {
-        this.state.record_length += field.length;
-      }
-      this.__resetField();
-    },
-    __resetField: function() {
-      this.state.field.reset();
-      this.state.wasQuoting = false;
-    },
-    __push: function(record2, push2) {
-      const { on_record } = this.options;
-      if (on_record !== void 0) {
-        const info3 = this.__infoRecord();
-        try {
-          record2 = on_record.call(null, record2, info3);
-        } catch (err) {
-          return err;
-        }
-        if (record2 === void 0 || record2 === null) {
-          return;
-        }
-      }
-      this.info.bytes_records += this.info.bytes;
-      push2(record2);
-    },
-    // Return a tuple with the error and the casted value
-    __cast: function(field) {
-      const { columns, relax_column_count } = this.options;
-      const isColumns = Array.isArray(columns);
-      if (isColumns === true && relax_column_count && this.options.columns.length <= this.state.record.length) {
-        return [void 0, void 0];
-      }
-      if (this.state.castField !== null) {
-        try {
-          const info3 = this.__infoField();
-          return [void 0, this.state.castField.call(null, field, info3)];
-        } catch (err) {
-          return [err];
-        }
-      }
-      if (this.__isFloat(field)) {
-        return [void 0, parseFloat(field)];
-      } else if (this.options.cast_date !== false) {
-        const info3 = this.__infoField();
-        return [void 0, this.options.cast_date.call(null, field, info3)];
-      }
-      return [void 0, field];
-    },
-    __compareBytes: function(sourceBuf, targetBuf, targetPos, firstByte) {
-      if (sourceBuf[0] !== firstByte) return 0;
-      const sourceLength = sourceBuf.length;
-      for (let i = 1; i < sourceLength; i++) {
-        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
-      }
-      return sourceLength;
-    },
-    // Helper to test if a character is trimable
-    __isCharTrimable: function(buf, pos) {
-      const { timchars, timcharFirstBytes } = this.state;
-      const first = buf[pos];
-      if (first === void 0 || timcharFirstBytes[first] === 0) return 0;
-      loop1: for (let i = 0; i < timchars.length; i++) {
-        const timchar = timchars[i];
-        for (let j = 0; j < timchar.length; j++) {
-          if (timchar[j] !== buf[pos + j]) continue loop1;
-        }
-        return timchar.length;
-      }
-      return 0;
-    },
-    __isDelimiter: function(buf, pos, chr) {
-      const { delimiter: delimiter2, ignore_last_delimiters } = this.options;
-      if (ignore_last_delimiters === true && this.state.record.length === this.options.columns.length - 1) {
-        return 0;
-      } else if (ignore_last_delimiters !== false && typeof ignore_last_delimiters === "number" && this.state.record.length === ignore_last_delimiters - 1) {
-        return 0;
-      }
-      loop1: for (let i = 0; i < delimiter2.length; i++) {
-        const del = delimiter2[i];
-        if (del[0] === chr) {
-          for (let j = 1; j < del.length; j++) {
-            if (del[j] !== buf[pos + j]) continue loop1;
-          }
-          return del.length;
-        }
-      }
-      return 0;
-    },
-    __isEscape: function(buf, pos, chr) {
-      const { escape } = this.options;
-      if (escape === null) return false;
-      const l = escape.length;
-      if (escape[0] === chr) {
-        for (let i = 0; i < l; i++) {
-          if (escape[i] !== buf[pos + i]) {
-            return false;
-          }
-        }
-        return true;
-      }
-      return false;
-    },
-    __isFloat: function(value) {
-      return value - parseFloat(value) + 1 >= 0;
-    },
-    // Keep it in case we implement the `cast_int` option
-    // __isInt(value){
-    //   // return Number.isInteger(parseInt(value))
-    //   // return !isNaN( parseInt( obj ) );
-    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
-    // }
-    __isQuote: function(buf, pos) {
-      const { quote } = this.options;
-      if (quote === null) return false;
-      const l = quote.length;
-      for (let i = 0; i < l; i++) {
-        if (quote[i] !== buf[pos + i]) {
-          return false;
-        }
-      }
-      return true;
-    },
-    __isRecordDelimiter: function(chr, buf, pos) {
-      const { record_delimiter } = this.options;
-      const recordDelimiterLength = record_delimiter.length;
-      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
-        const rd = record_delimiter[i];
-        const rdLength = rd.length;
-        if (rd[0] !== chr) {
-          continue;
-        }
-        for (let j = 1; j < rdLength; j++) {
-          if (rd[j] !== buf[pos + j]) {
-            continue loop1;
-          }
-        }
-        return rd.length;
-      }
-      return 0;
-    },
-    __autoDiscoverRecordDelimiter: function(buf, pos) {
-      const { encoding } = this.options;
-      const rds = [
-        // Important, the windows line ending must be before mac os 9
-        Buffer.from("\r\n", encoding),
-        Buffer.from("\n", encoding),
-        Buffer.from("\r", encoding)
-      ];
-      loop: for (let i = 0; i < rds.length; i++) {
-        const l = rds[i].length;
-        for (let j = 0; j < l; j++) {
-          if (rds[i][j] !== buf[pos + j]) {
-            continue loop;
-          }
-        }
-        this.options.record_delimiter.push(rds[i]);
-        this.state.recordDelimiterMaxLength = rds[i].length;
-        return rds[i].length;
-      }
-      return 0;
-    },
-    __error: function(msg) {
-      const { encoding, raw, skip_records_with_error } = this.options;
-      const err = typeof msg === "string" ? new Error(msg) : msg;
-      if (skip_records_with_error) {
-        this.state.recordHasError = true;
-        if (this.options.on_skip !== void 0) {
-          try {
-            this.options.on_skip(
-              err,
-              raw ? this.state.rawBuffer.toString(encoding) : void 0
-            );
-          } catch (err2) {
-            return err2;
-          }
-        }
-        return void 0;
-      } else {
-        return err;
-      }
-    },
-    __infoDataSet: function() {
-      return {
-        ...this.info,
-        columns: this.options.columns
-      };
-    },
-    __infoRecord: function() {
-      const { columns, raw, encoding } = this.options;
-      return {
-        ...this.__infoDataSet(),
-        bytes_records: this.info.bytes,
-        error: this.state.error,
-        header: columns === true,
-        index: this.state.record.length,
-        raw: raw ? this.state.rawBuffer.toString(encoding) : void 0
-      };
-    },
-    __infoField: function() {
-      const { columns } = this.options;
-      const isColumns = Array.isArray(columns);
-      const bytes_records = this.info.bytes_records;
-      return {
-        ...this.__infoRecord(),
-        bytes_records,
-        column: isColumns === true ? columns.length > this.state.record.length ? columns[this.state.record.length].name : null : this.state.record.length,
-        quoting: this.state.wasQuoting
-      };
-    }
-  };
-};
-
-// node_modules/.pnpm/csv-parse@7.0.3/node_modules/csv-parse/lib/sync.js
-var parse2 = function(data, opts = {}) {
-  if (typeof data === "string") {
-    data = Buffer.from(data);
-  }
-  const records = opts && opts.objname ? /* @__PURE__ */ Object.create(null) : [];
-  const parser = transform2(opts);
-  const push2 = (record2) => {
-    if (parser.options.objname === void 0) records.push(record2);
-    else {
-      records[record2[0]] = record2[1];
-    }
-  };
-  const close = () => {
-  };
-  const error3 = parser.parse(data, true, push2, close);
-  if (error3 !== void 0) throw error3;
-  return records;
-};
-
-// node_modules/.pnpm/csv-stringify@6.9.0/node_modules/csv-stringify/lib/utils/get.js
-var charCodeOfDot = ".".charCodeAt(0);
-var reEscapeChar = /\\(\\)?/g;
-var rePropName = RegExp(
-  // Match anything that isn't a dot or bracket.
-  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
-  "g"
-);
-var reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
-var reIsPlainProp = /^\w*$/;
-var getTag = function(value) {
-  return Object.prototype.toString.call(value);
-};
-var isSymbol = function(value) {
-  const type = typeof value;
-  return type === "symbol" || type === "object" && value && getTag(value) === "[object Symbol]";
-};
-var isKey = function(value, object) {
-  if (Array.isArray(value)) {
-    return false;
-  }
-  const type = typeof value;
-  if (type === "number" || type === "symbol" || type === "boolean" || !value || isSymbol(value)) {
-    return true;
-  }
-  return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object(object);
-};
-var stringToPath = function(string3) {
-  const result = [];
-  if (string3.charCodeAt(0) === charCodeOfDot) {
-    result.push("");
-  }
-  string3.replace(rePropName, function(match, expression, quote, subString) {
-    let key = match;
-    if (quote) {
-      key = subString.replace(reEscapeChar, "$1");
-    } else if (expression) {
-      key = expression.trim();
-    }
-    result.push(key);
-  });
-  return result;
-};
-var castPath = function(value, object) {
-  if (Array.isArray(value)) {
-    return value;
-  } else {
-    return isKey(value, object) ? [value] : stringToPath(value);
-  }
-};
-var toKey = function(value) {
-  if (typeof value === "string" || isSymbol(value)) return value;
-  const result = `${value}`;
-  return result == "0" && 1 / value == -Infinity ? "-0" : result;
-};
-var get = function(object, path8) {
-  path8 = castPath(path8, object);
-  let index = 0;
-  const length = path8.length;
-  while (object != null && index < length) {
-    object = object[toKey(path8[index++])];
-  }
-  return index && index === length ? object : void 0;
-};
-
-// node_modules/.pnpm/csv-stringify@6.9.0/node_modules/csv-stringify/lib/utils/is_object.js
-var is_object2 = function(obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-// node_modules/.pnpm/csv-stringify@6.9.0/node_modules/csv-stringify/lib/api/normalize_columns.js
-var normalize_columns = function(columns) {
-  if (columns === void 0 || columns === null) {
-    return [void 0, void 0];
-  }
-  if (typeof columns !== "object") {
-    return [Error('Invalid option "columns": expect an array or an object')];
-  }
-  if (!Array.isArray(columns)) {
-    const newcolumns = [];
-    for (const k in columns) {
-      newcolumns.push({
-        key: k,
-        header: columns[k]
-      });
-    }
-    columns = newcolumns;
-  } else {
-    const newcolumns = [];
-    for (const column of columns) {
-      if (typeof column === "string") {
-        newcolumns.push({
-          key: column,
-          header: column
-        });
-      } else if (typeof column === "object" && column !== null && !Array.isArray(column)) {
-        if (!column.key) {
-          return [
-            Error('Invalid column definition: property "key" is required')
-          ];
-        }
-        if (column.header === void 0) {
-          column.header = column.key;
-        }
-        newcolumns.push(column);
-      } else {
-        return [
-          Error("Invalid column definition: expect a string or an object")
-        ];
-      }
-    }
-    columns = newcolumns;
-  }
-  return [void 0, columns];
-};
-
-// node_modules/.pnpm/csv-stringify@6.9.0/node_modules/csv-stringify/lib/api/CsvError.js
-var CsvError2 = class _CsvError extends Error {
-  constructor(code, message, ...contexts) {
-    if (Array.isArray(message)) message = message.join(" ");
-    super(message);
-    if (Error.captureStackTrace !== void 0) {
-      Error.captureStackTrace(this, _CsvError);
-    }
-    this.code = code;
-    for (const context of contexts) {
-      for (const key in context) {
-        const value = context[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString() : value == null ? value : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-};
-
-// node_modules/.pnpm/csv-stringify@6.9.0/node_modules/csv-stringify/lib/utils/underscore.js
-var underscore2 = function(str2) {
-  return str2.replace(/([A-Z])/g, function(_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-// node_modules/.pnpm/csv-stringify@6.9.0/node_modules/csv-stringify/lib/api/normalize_options.js
-var normalize_options2 = function(opts) {
-  const options = {};
-  for (const opt in opts) {
-    options[underscore2(opt)] = opts[opt];
-  }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    return [
-      new CsvError2("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
-        "option `bom` is optional and must be a boolean value,",
-        `got ${JSON.stringify(options.bom)}`
-      ])
-    ];
-  }
-  if (options.delimiter === void 0 || options.delimiter === null) {
-    options.delimiter = ",";
-  } else if (Buffer.isBuffer(options.delimiter)) {
-    options.delimiter = options.delimiter.toString();
-  } else if (typeof options.delimiter !== "string") {
-    return [
-      new CsvError2("CSV_OPTION_DELIMITER_INVALID_TYPE", [
-        "option `delimiter` must be a buffer or a string,",
-        `got ${JSON.stringify(options.delimiter)}`
-      ])
-    ];
-  }
-  if (options.quote === void 0 || options.quote === null) {
-    options.quote = '"';
-  } else if (options.quote === true) {
-    options.quote = '"';
-  } else if (options.quote === false) {
-    options.quote = "";
-  } else if (Buffer.isBuffer(options.quote)) {
-    options.quote = options.quote.toString();
-  } else if (typeof options.quote !== "string") {
-    return [
-      new CsvError2("CSV_OPTION_QUOTE_INVALID_TYPE", [
-        "option `quote` must be a boolean, a buffer or a string,",
-        `got ${JSON.stringify(options.quote)}`
-      ])
-    ];
-  }
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.escape_formulas === void 0 || options.escape_formulas === null) {
-    options.escape_formulas = false;
-  } else if (typeof options.escape_formulas !== "boolean") {
-    return [
-      new CsvError2("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
-        "option `escape_formulas` must be a boolean,",
-        `got ${JSON.stringify(options.escape_formulas)}`
-      ])
-    ];
-  }
-  if (options.quoted_empty === void 0 || options.quoted_empty === null) {
-    options.quoted_empty = void 0;
-  } else {
-  }
-  if (options.quoted_match === void 0 || options.quoted_match === null || options.quoted_match === false) {
-    options.quoted_match = null;
-  } else if (!Array.isArray(options.quoted_match)) {
-    options.quoted_match = [options.quoted_match];
-  }
-  if (options.quoted_match) {
-    for (const quoted_match of options.quoted_match) {
-      const isString = typeof quoted_match === "string";
-      const isRegExp = quoted_match instanceof RegExp;
-      if (!isString && !isRegExp) {
-        return [
-          new CsvError2("CSV_OPTION_QUOTED_MATCH", [
-            "option `quoted_match` must be a string or a regex,",
-            `got ${JSON.stringify(options.quoted_match)}`
-          ])
-        ];
-      }
-    }
-  }
-  if (options.quoted_string === void 0 || options.quoted_string === null) {
-    options.quoted_string = false;
-  } else {
-  }
-  if (options.eof === void 0 || options.eof === null) {
-    options.eof = true;
-  } else {
-  }
-  if (options.escape === void 0 || options.escape === null) {
-    options.escape = '"';
-  } else if (Buffer.isBuffer(options.escape)) {
-    options.escape = options.escape.toString();
-  } else if (typeof options.escape !== "string") {
-    return [
-      Error(
-        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`
-      )
-    ];
-  }
-  if (options.escape.length > 1) {
-    return [
-      Error(
-        `Invalid Option: escape must be one character, got ${options.escape.length} characters`
-      )
-    ];
-  }
-  if (options.header === void 0 || options.header === null || options.header === false) {
-    options.header = false;
-  } else if (options.header !== true) {
-    throw new CsvError2(
-      "CSV_INVALID_OPTION_HEADER",
-      [
-        "option `header` is expected to be a boolean,",
-        `got ${JSON.stringify(options.header)}`
-      ],
-      options
-    );
-  }
-  if (options.header_as_comment === void 0 || options.header_as_comment === null || options.header_as_comment === false) {
-    options.header_as_comment = false;
-  } else if (options.header_as_comment === true) {
-    options.header_as_comment = "#";
-  } else if (Buffer.isBuffer(options.header_as_comment)) {
-    options.header_as_comment = options.header_as_comment.toString();
-  } else if (typeof options.header_as_comment !== "string") {
-    throw new CsvError2(
-      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
-      [
-        "option `header_as_comment` must be a boolean, a string or a buffer,",
-        `got ${JSON.stringify(options.header_as_comment)}`
-      ],
-      options
-    );
-  }
-  const [errColumns, columns] = normalize_columns(options.columns);
-  if (errColumns !== void 0) return [errColumns];
-  options.columns = columns;
-  if (options.quoted === void 0 || options.quoted === null) {
-    options.quoted = false;
-  } else {
-  }
-  if (options.cast === void 0 || options.cast === null) {
-    options.cast = {};
-  } else {
-  }
-  if (options.cast.bigint === void 0 || options.cast.bigint === null) {
-    options.cast.bigint = (value) => "" + value;
-  }
-  if (options.cast.boolean === void 0 || options.cast.boolean === null) {
-    options.cast.boolean = (value) => value ? "1" : "";
-  }
-  if (options.cast.date === void 0 || options.cast.date === null) {
-    options.cast.date = (value) => "" + value.getTime();
-  }
-  if (options.cast.number === void 0 || options.cast.number === null) {
-    options.cast.number = (value) => "" + value;
-  }
-  if (options.cast.object === void 0 || options.cast.object === null) {
-    options.cast.object = (value) => JSON.stringify(value);
-  }
-  if (options.cast.string === void 0 || options.cast.string === null) {
-    options.cast.string = function(value) {
-      return value;
-    };
-  }
-  if (options.on_record !== void 0 && typeof options.on_record !== "function") {
-    return [Error(`Invalid Option: "on_record" must be a function.`)];
-  }
-  if (options.quote_record_delimiter === void 0 || options.quote_record_delimiter === null) {
-    options.quote_record_delimiter = !options.record_delimiter;
-  } else if (typeof options.quote_record_delimiter !== "boolean") {
-    return [
-      new CsvError2("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
-        "option `quote_record_delimiter` must be a boolean,",
-        `got ${JSON.stringify(options.quote_record_delimiter)}`
-      ])
-    ];
-  }
-  if (options.record_delimiter === void 0 || options.record_delimiter === null) {
-    options.record_delimiter = "\n";
-  } else if (Buffer.isBuffer(options.record_delimiter)) {
-    options.record_delimiter = options.record_delimiter.toString();
-  } else if (typeof options.record_delimiter !== "string") {
-    return [
-      Error(
-        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`
-      )
-    ];
-  }
-  switch (options.record_delimiter) {
-    case "unix":
-      options.record_delimiter = "\n";
-      break;
-    case "mac":
-      options.record_delimiter = "\r";
-      break;
-    case "windows":
-      options.record_delimiter = "\r\n";
-      break;
-    case "ascii":
-      options.record_delimiter = "";
-      break;
-    case "unicode":
-      options.record_delimiter = "\u2028";
-      break;
-  }
-  return [void 0, options];
-};
-
-// node_modules/.pnpm/csv-stringify@6.9.0/node_modules/csv-stringify/lib/api/index.js
-var bom_utf8 = Buffer.from([239, 187, 191]);
-var emits_separator = function(value, separators) {
-  return separators.some(
-    (separator) => separator.length !== 0 && (value.indexOf(separator) !== -1 || separator.length > 1 && (value + separator).indexOf(separator) < value.length)
-  );
-};
-var matches_quoted_match = function(value, quoted_match) {
-  if (!quoted_match) return false;
-  return quoted_match.some(
-    (pattern) => typeof pattern === "string" ? value.indexOf(pattern) !== -1 : value.search(pattern) !== -1
-  );
-};
-var stringifier = function(options, state, info2) {
-  return {
-    options,
-    state,
-    info: info2,
-    __transform: function(chunk, push2) {
-      if (!Array.isArray(chunk) && typeof chunk !== "object") {
-        return Error(
-          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`
-        );
-      }
-      if (this.info.records === 0) {
-        if (Array.isArray(chunk)) {
-          if (this.options.header === true && this.options.columns === void 0) {
-            return Error(
-              "Undiscoverable Columns: header option requires column option or object records"
-            );
-          }
-        } else if (this.options.columns === void 0) {
-          const [err2, columns] = normalize_columns(Object.keys(chunk));
-          if (err2) return;
-          this.options.columns = columns;
-        }
-      }
-      if (this.info.records === 0) {
-        this.bom(push2);
-        const err2 = this.headers(push2);
-        if (err2) return err2;
-      }
-      try {
-        if (this.options.on_record) {
-          this.options.on_record(chunk, this.info.records);
-        }
-      } catch (err2) {
-        return err2;
-      }
-      let err, chunk_string;
-      if (this.options.eof) {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          chunk_string = chunk_string + this.options.record_delimiter;
-        }
-      } else {
-        [err, chunk_string] = this.stringify(chunk);
-        if (err) return err;
-        if (chunk_string === void 0) {
-          return;
-        } else {
-          if (this.options.header || this.info.records) {
-            chunk_string = this.options.record_delimiter + chunk_string;
-          }
-        }
-      }
-      this.info.records++;
-      push2(chunk_string);
-    },
-    stringify: function(chunk, chunkIsHeader = false) {
-      if (typeof chunk !== "object") {
-        return [void 0, chunk];
-      }
-      const { columns } = this.options;
-      const record2 = [];
-      if (Array.isArray(chunk)) {
-        const length = columns ? Math.min(chunk.length, columns.length) : chunk.length;
-        for (let i = 0; i < length; i++) {
-          const field = chunk[i];
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: i,
-            records: this.info.records,
-            header: chunkIsHeader
+    for (const [key, group] of groups) {
+      if (group.length < 2) continue;
+      const agree = group.every((v) => sameData(v, group[0]));
+      const where = group.map((v) => `${v.file}:${v.line}`).join(", ");
+      if (!agree) {
+        for (const v of group) {
+          rejected.add(v);
+          skipped.push({
+            volume: v,
+            reason: `${what} ${key} is defined differently in ${where}: restore it from one place (narrow the manifests directories or the filters)`
           });
-          if (err) return [err];
-          record2[i] = [value, field];
         }
-      } else {
-        for (let i = 0; i < columns.length; i++) {
-          const field = get(chunk, columns[i].key);
-          const [err, value] = this.__cast(field, {
-            index: i,
-            column: columns[i].key,
-            records: this.info.records,
-            header: chunkIsHeader
-          });
-          if (err) return [err];
-          record2[i] = [value, field];
-        }
-      }
-      let csvrecord = "";
-      for (let i = 0; i < record2.length; i++) {
-        let options2, err;
-        let [value, field] = record2[i];
-        if (typeof value === "string") {
-          options2 = this.options;
-        } else if (is_object2(value)) {
-          options2 = { ...value };
-          value = options2.value;
-          delete options2.value;
-          if (typeof value !== "string" && value !== void 0 && value !== null) {
-            if (err)
-              return [
-                Error(
-                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`
-                )
-              ];
-          }
-          options2 = { ...this.options, ...options2 };
-          [err, options2] = normalize_options2(options2);
-          if (err !== void 0) {
-            return [err];
-          }
-        } else if (value === void 0 || value === null) {
-          options2 = this.options;
-        } else {
-          return [
-            Error(
-              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`
-            )
-          ];
-        }
-        const {
-          delimiter: delimiter2,
-          escape,
-          quote,
-          quoted,
-          quoted_empty,
-          quoted_string,
-          quoted_match,
-          record_delimiter,
-          quote_record_delimiter,
-          escape_formulas
-        } = options2;
-        if ("" === value && "" === field) {
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          const shouldQuote = quotedMatch || true === quoted_empty || true === quoted_string && false !== quoted_empty;
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (value) {
-          if (typeof value !== "string") {
-            return [
-              Error(
-                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`
-              )
-            ];
-          }
-          const containsdelimiter = emits_separator(value, [delimiter2]);
-          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
-          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
-          const containsRecordDelimiter = emits_separator(value, [
-            record_delimiter,
-            ...quote_record_delimiter === false ? [] : ["\n", "\r"]
-          ]);
-          const quotedString = quoted_string && typeof field === "string";
-          const quotedMatch = matches_quoted_match(value, quoted_match);
-          if (escape_formulas) {
-            switch (value[0]) {
-              case "-":
-                if (typeof field === "number" || typeof field === "bigint") {
-                  break;
-                }
-                value = `'${value}`;
-                break;
-              case "=":
-              case "+":
-              case "@":
-              case "	":
-              case "\r":
-              case "\uFF1D":
-              // Unicode '='
-              case "\uFF0B":
-              // Unicode '+'
-              case "\uFF0D":
-              // Unicode '-'
-              case "\uFF20":
-                value = `'${value}`;
-                break;
-            }
-          }
-          const shouldQuote = containsQuote === true || containsdelimiter || containsRecordDelimiter || quoted || quotedString || quotedMatch;
-          if (shouldQuote === true && containsEscape === true) {
-            value = value.replaceAll(escape, () => escape + escape);
-          }
-          if (containsQuote === true) {
-            value = value.replaceAll(quote, () => escape + quote);
-          }
-          if (shouldQuote === true) {
-            value = quote + value + quote;
-          }
-          csvrecord += value;
-        } else if (quoted_empty === true || field === "" && quoted_string === true && quoted_empty !== false) {
-          csvrecord += quote + quote;
-        }
-        if (i !== record2.length - 1) {
-          csvrecord += delimiter2;
-        }
-      }
-      return [void 0, csvrecord];
-    },
-    bom: function(push2) {
-      if (this.options.bom !== true) {
-        return;
-      }
-      push2(bom_utf8);
-    },
-    headers: function(push2) {
-      if (this.options.header === false) {
-        return;
-      }
-      if (this.options.columns === void 0) {
-        return;
-      }
-      let err;
-      let headers = this.options.columns.map((column) => column.header);
-      if (this.options.eof) {
-        [err, headers] = this.stringify(headers, true);
-        headers += this.options.record_delimiter;
-      } else {
-        [err, headers] = this.stringify(headers, true);
-      }
-      if (err) return err;
-      if (this.options.header_as_comment) {
-        headers = this.options.header_as_comment + " " + headers;
-      }
-      push2(headers);
-    },
-    __cast: function(value, context) {
-      const type = typeof value;
-      try {
-        if (type === "string") {
-          return [void 0, this.options.cast.string(value, context)];
-        } else if (type === "bigint") {
-          return [void 0, this.options.cast.bigint(value, context)];
-        } else if (type === "number") {
-          return [void 0, this.options.cast.number(value, context)];
-        } else if (type === "boolean") {
-          return [void 0, this.options.cast.boolean(value, context)];
-        } else if (value instanceof Date) {
-          return [void 0, this.options.cast.date(value, context)];
-        } else if (type === "object" && value !== null) {
-          return [void 0, this.options.cast.object(value, context)];
-        } else if (value === null && this.options.cast.null !== void 0) {
-          return [void 0, this.options.cast.null(value, context)];
-        } else if (value === void 0 && this.options.cast.undefined !== void 0) {
-          return [void 0, this.options.cast.undefined(value, context)];
-        } else {
-          return [void 0, value];
-        }
-      } catch (err) {
-        return [err];
-      }
-    }
-  };
-};
-
-// node_modules/.pnpm/csv-stringify@6.9.0/node_modules/csv-stringify/lib/sync.js
-var stringify = function(records, opts = {}) {
-  const data = [];
-  const [err, options] = normalize_options2(opts);
-  if (err !== void 0) throw err;
-  const state = {
-    stop: false
-  };
-  const info2 = {
-    records: 0
-  };
-  const api = stringifier(options, state, info2);
-  for (const record2 of records) {
-    const err2 = api.__transform(record2, function(record3) {
-      data.push(record3);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  if (data.length === 0) {
-    api.bom((d) => {
-      data.push(d);
-    });
-    const err2 = api.headers((headers) => {
-      data.push(headers);
-    });
-    if (err2 !== void 0) throw err2;
-  }
-  return data.join("");
-};
-
-// packages/core/src/file-lock.ts
-import { randomBytes } from "node:crypto";
-import { mkdir as mkdir3, readFile as readFile3, readlink as readlink3, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
-import { hostname } from "node:os";
-import { join as join5 } from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
-var OWNER_FILE = "owner.json";
-var machineIdentity;
-function identity() {
-  machineIdentity ??= (async () => ({
-    bootId: (await readFile3("/proc/sys/kernel/random/boot_id", "utf8").catch(() => "")).trim(),
-    pidNamespace: await readlink3("/proc/self/ns/pid").catch(() => "")
-  }))();
-  return machineIdentity;
-}
-async function readOwner(lockPath) {
-  try {
-    const text2 = await readFile3(join5(lockPath, OWNER_FILE), "utf8");
-    try {
-      const owner = JSON.parse(text2);
-      return { owner, key: text2 };
-    } catch {
-      return { key: text2 };
-    }
-  } catch (error3) {
-    const code = error3.code;
-    if (code !== "ENOENT" && code !== "ENOTDIR") throw error3;
-    try {
-      const info2 = await stat3(lockPath);
-      return { key: `no-owner:${info2.ino}:${info2.ctimeMs}` };
-    } catch (statError) {
-      if (statError.code === "ENOENT") return void 0;
-      throw statError;
-    }
-  }
-}
-function processIsGone(pid) {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error3) {
-    return error3.code === "ESRCH";
-  }
-}
-async function writeOwner(lockPath, owner) {
-  const temp = join5(lockPath, `${OWNER_FILE}.${owner.token}.tmp`);
-  await writeFile2(temp, `${JSON.stringify(owner)}
-`, { mode: 420 });
-  await rename2(temp, join5(lockPath, OWNER_FILE));
-}
-function describeOwner(owner) {
-  if (!owner) return "an unknown process (no owner file)";
-  return `pid ${owner.pid} on ${owner.hostname} since ${owner.acquiredAt} (last heartbeat ${owner.heartbeatAt})`;
-}
-async function withFileLock(lockPath, fn, options = {}) {
-  const staleMs = options.staleMs ?? 6e4;
-  const heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(staleMs / 4));
-  const timeoutMs = options.timeoutMs ?? 6e5;
-  const pollMs = options.pollMs ?? 100;
-  const logger = options.logger;
-  const token = randomBytes(12).toString("hex");
-  const { bootId, pidNamespace } = await identity();
-  const host = hostname();
-  const started = performance.now();
-  let observed;
-  let lastHolder;
-  let announced = false;
-  for (; ; ) {
-    try {
-      await mkdir3(lockPath, { mode: 493 });
-      break;
-    } catch (error3) {
-      if (error3.code !== "EEXIST") throw error3;
-    }
-    const current = await readOwner(lockPath);
-    if (current) {
-      lastHolder = current.owner ?? lastHolder;
-      const now = performance.now();
-      if (!observed || observed.key !== current.key) observed = { key: current.key, since: now };
-      const owner2 = current.owner;
-      const deadHere = owner2 !== void 0 && owner2.hostname === host && owner2.bootId === bootId && owner2.pidNamespace === pidNamespace && owner2.pid !== process.pid && processIsGone(owner2.pid);
-      const silent = now - observed.since >= staleMs;
-      if (deadHere || silent) {
-        const reason = deadHere ? `its holder (pid ${owner2?.pid}) no longer runs on this machine` : `its owner file has not changed for ${Math.round((now - observed.since) / 1e3)} s`;
-        if (await breakLock(lockPath, current.key, token)) {
-          logger?.warning(`Took over the stale lock ${lockPath} held by ${describeOwner(owner2)}: ${reason}.`);
-        }
-        observed = void 0;
         continue;
       }
-      if (!announced) {
-        logger?.info(`Waiting for the lock ${lockPath}, held by ${describeOwner(owner2)}`);
-        announced = true;
-      }
-    }
-    if (performance.now() - started > timeoutMs) {
-      throw new UserError(
-        `Timed out after ${Math.round(timeoutMs / 1e3)} s waiting for the lock ${lockPath}, held by ${describeOwner(lastHolder)}. Another efs-dr run is still working; rerun when it has finished. A holder that died is taken over automatically after ${Math.round(staleMs / 1e3)} s without heartbeat.`
-      );
-    }
-    await delay(pollMs * (0.5 + Math.random()));
-  }
-  const acquiredAt = (/* @__PURE__ */ new Date()).toISOString();
-  const owner = {
-    token,
-    pid: process.pid,
-    hostname: host,
-    bootId,
-    pidNamespace,
-    acquiredAt,
-    heartbeatAt: acquiredAt
-  };
-  let lost;
-  try {
-    await writeOwner(lockPath, owner);
-  } catch (error3) {
-    await rm2(lockPath, { recursive: true, force: true }).catch(() => {
-    });
-    throw error3;
-  }
-  const handle = {
-    path: lockPath,
-    token,
-    async assertHeld() {
-      const current = await readOwner(lockPath).catch(() => void 0);
-      if (current?.owner?.token !== token)
-        lost ??= `the lock is now held by ${describeOwner(current?.owner)}`;
-      if (lost) {
-        throw new Error(
-          `Lost the lock ${lockPath} (${lost}): this run was presumed dead after ${Math.round(staleMs / 1e3)} s without heartbeat. Nothing was written; rerun.`
-        );
+      const keep = group.find((v) => !v.legacy) ?? group[0];
+      for (const v of group) {
+        if (v === keep) continue;
+        rejected.add(v);
+        skipped.push({ volume: v, reason: `duplicate of ${what} ${key} in ${keep.file}:${keep.line}` });
       }
     }
   };
-  let beating = Promise.resolve();
-  const timer = setInterval(() => {
-    beating = beating.then(async () => {
-      if (lost) return;
-      const current = await readOwner(lockPath).catch(() => void 0);
-      if (current?.owner?.token !== token) {
-        lost = `the lock is now held by ${describeOwner(current?.owner)}`;
-        return;
-      }
-      owner.heartbeatAt = (/* @__PURE__ */ new Date()).toISOString();
-      await writeOwner(lockPath, owner).catch((error3) => {
-        logger?.warning(`Could not refresh the lock ${lockPath}: ${String(error3)}`);
-      });
-    });
-  }, heartbeatMs);
-  timer.unref();
-  try {
-    return await fn(handle);
-  } finally {
-    clearInterval(timer);
-    await beating;
-    const current = await readOwner(lockPath).catch(() => void 0);
-    if (current?.owner?.token === token) {
-      const aside = `${lockPath}.released-${token}`;
-      await rename2(lockPath, aside);
-      await rm2(aside, { recursive: true, force: true });
-    } else {
-      logger?.warning(`The lock ${lockPath} was no longer ours at release; left it to its current holder.`);
-    }
-  }
+  resolve4((v) => v.pvName, "PersistentVolume");
+  resolve4((v) => `${v.namespace}/${v.pvcName}`, "claim");
+  return { selected: passing.filter((v) => !rejected.has(v)), skipped };
 }
-async function breakLock(lockPath, observedKey, token) {
-  const again = await readOwner(lockPath);
-  if (!again || again.key !== observedKey) return false;
-  const aside = `${lockPath}.stale-${token}-${randomBytes(4).toString("hex")}`;
-  try {
-    await rename2(lockPath, aside);
-  } catch (error3) {
-    const code = error3.code;
-    if (code === "ENOENT") return false;
-    throw error3;
-  }
-  await rm2(aside, { recursive: true, force: true });
-  return true;
+function sameData(a, b) {
+  return a.pvName === b.pvName && a.namespace === b.namespace && a.pvcName === b.pvcName && a.source === b.source && (a.server === void 0 || b.server === void 0 || sameEfsHost(a.server, b.server)) && normalizePath(a.path) === normalizePath(b.path) && a.fileSystemId === b.fileSystemId && a.accessPointId === b.accessPointId;
+}
+function normalizePath(p) {
+  if (!p) return "/";
+  const trimmed = p.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
 }
 
-// packages/core/src/volumes-report.ts
-var VOLUMES_REPORT_COLUMNS = [
-  "BUSINESS_UNIT",
-  "CLUSTER_NAME",
-  "APPLICATION_NAME",
-  "NAMESPACE",
-  "PVC_NAME",
-  "PVC_SIZE",
-  "PRIMARY_NFS_HOSTNAME",
-  "SECONDARY_NFS_HOSTNAME",
-  "CREATED_AT",
-  "UPDATED_AT"
-];
-var VOLUMES_REPORT_FILE = "volumes-report.csv";
-var FIELDS = [
-  "businessUnit",
-  "clusterName",
-  "applicationName",
-  "namespace",
-  "pvcName",
-  "pvcSize",
-  "primaryNfsHostname",
-  "secondaryNfsHostname",
-  "createdAt",
-  "updatedAt"
-];
-function reportRowKey(row) {
-  return `${row.businessUnit}/${row.applicationName}/${row.namespace}/${row.pvcName}`;
-}
-function formatReportTimestamp(date2) {
-  return `${date2.toISOString().slice(0, 19)}Z`;
-}
-function parseVolumesReport(content, path8) {
-  if (content.length === 0)
-    return { header: Buffer.alloc(0), records: [], trailer: Buffer.alloc(0), lineBreak: "\n" };
-  let parsed;
-  try {
-    parsed = parse2(content, { info: true, skip_empty_lines: true, bom: true });
-  } catch (error3) {
-    const csvError = error3;
-    throw new UserError(
-      `${path8}:${csvError.lines ?? 0}: malformed CSV: ${csvError.message}. Nothing was changed; fix the file and rerun.`,
-      { cause: error3 }
-    );
-  }
-  const first = parsed[0];
-  if (!first) return { header: Buffer.alloc(0), records: [], trailer: content, lineBreak: "\n" };
-  const header = first.record;
-  if (header.length !== VOLUMES_REPORT_COLUMNS.length || header.some((name, i) => name !== VOLUMES_REPORT_COLUMNS[i])) {
-    throw new UserError(
-      `${path8}:1: unexpected header "${header.join(",")}"; expected "${VOLUMES_REPORT_COLUMNS.join(",")}". Nothing was changed.`
-    );
-  }
-  const headerBytes = content.subarray(0, first.info.bytes);
-  const lineBreak = headerBytes.toString("utf8").endsWith("\r\n") ? "\r\n" : "\n";
-  const records = [];
-  const seen = /* @__PURE__ */ new Map();
-  let offset = first.info.bytes;
-  let linesBefore = countLines(content, 0, offset);
-  for (const { record: record2, info: info2 } of parsed.slice(1)) {
-    const bytes = content.subarray(offset, info2.bytes);
-    const start = textStart(content, offset);
-    const line = 1 + linesBefore + countLines(content, offset, start);
-    linesBefore += countLines(content, offset, info2.bytes);
-    offset = info2.bytes;
-    const row = Object.fromEntries(
-      FIELDS.map((field, i) => [field, record2[i] ?? ""])
-    );
-    const key = reportRowKey(row);
-    const earlier = seen.get(key);
-    if (earlier !== void 0) {
-      throw new UserError(
-        `${path8}:${line}: duplicate row for ${key} (first at line ${earlier}). One row per volume: remove one of them and rerun. Nothing was changed.`
-      );
-    }
-    seen.set(key, line);
-    records.push({ row, line, bytes });
-  }
-  return { header: headerBytes, records, trailer: content.subarray(offset), lineBreak };
-}
-function countLines(content, from, to) {
-  let lines = 0;
-  for (let i = from; i < to; i++) if (content[i] === 10) lines++;
-  return lines;
-}
-function textStart(content, offset) {
-  let start = offset;
-  while (start < content.length && (content[start] === 10 || content[start] === 13)) start++;
-  return start;
-}
-async function readVolumesReport(path8) {
-  const content = await readFile4(path8).catch((error3) => {
-    if (error3.code === "ENOENT") return Buffer.alloc(0);
-    throw error3;
-  });
-  return parseVolumesReport(content, path8).records.map((record2) => record2.row);
-}
-function serializeRow(row, lineBreak) {
-  return stringify([FIELDS.map((field) => row[field])], {
-    record_delimiter: lineBreak === "\r\n" ? "windows" : "unix"
-  });
-}
-async function upsertReportRows(path8, changes, options = {}) {
-  const directory = dirname4(path8);
-  const dirInfo = await lstat3(directory).catch((error3) => {
-    if (error3.code === "ENOENT")
-      throw new UserError(`${directory} does not exist: cannot write the volumes report.`);
-    throw error3;
-  });
-  if (dirInfo.isSymbolicLink() || !dirInfo.isDirectory()) {
-    throw new UserError(
-      `${directory} is not a real directory (a link or a file): refusing to write the volumes report.`
-    );
-  }
-  const lockPath = join6(directory, `.${basename3(path8)}.lock`);
-  return withFileLock(
-    lockPath,
-    async (lock) => {
-      const existing = await lstat3(path8).catch((error3) => {
-        if (error3.code === "ENOENT") return void 0;
-        throw error3;
-      });
-      if (existing && !existing.isFile()) {
-        throw new UserError(
-          `${path8} is not a regular file (a link or a directory): refusing to write the volumes report.`
-        );
-      }
-      const content = existing ? await readFile4(path8) : Buffer.alloc(0);
-      const report = parseVolumesReport(content, path8);
-      const now = formatReportTimestamp((options.now ?? (() => /* @__PURE__ */ new Date()))());
-      const byKey = new Map(
-        report.records.map((record2, index) => [reportRowKey(record2.row), index])
-      );
-      const replaced = /* @__PURE__ */ new Map();
-      const appended = [];
-      const appendedByKey = /* @__PURE__ */ new Map();
-      const outcomes = [];
-      for (const change of changes) {
-        const key = reportRowKey(change);
-        const index = byKey.get(key);
-        const current = index !== void 0 ? replaced.get(index) ?? report.records[index]?.row : appendedByKey.get(key);
-        if (!current) {
-          const row = {
-            businessUnit: change.businessUnit,
-            clusterName: change.clusterName ?? "",
-            applicationName: change.applicationName,
-            namespace: change.namespace,
-            pvcName: change.pvcName,
-            pvcSize: change.pvcSize ?? "",
-            primaryNfsHostname: change.primaryNfsHostname ?? "",
-            secondaryNfsHostname: change.secondaryNfsHostname ?? "",
-            createdAt: now,
-            updatedAt: now
-          };
-          appended.push(row);
-          appendedByKey.set(key, row);
-          outcomes.push({ key, outcome: "inserted" });
-          continue;
-        }
-        const next = { ...current };
-        let changed = false;
-        for (const field of [
-          "clusterName",
-          "pvcSize",
-          "primaryNfsHostname",
-          "secondaryNfsHostname"
-        ]) {
-          const value = change[field];
-          if (value !== void 0 && value !== current[field]) {
-            next[field] = value;
-            changed = true;
-          }
-        }
-        if (!changed) {
-          outcomes.push({ key, outcome: "unchanged" });
-          continue;
-        }
-        next.updatedAt = now;
-        if (index !== void 0) replaced.set(index, next);
-        else Object.assign(current, next);
-        outcomes.push({ key, outcome: "updated" });
-      }
-      const count = (outcome) => outcomes.filter((o) => o.outcome === outcome).length;
-      const result = {
-        path: path8,
-        written: false,
-        outcomes,
-        inserted: count("inserted"),
-        updated: count("updated"),
-        unchanged: count("unchanged")
-      };
-      if (replaced.size === 0 && appended.length === 0) {
-        options.logger?.debug(`${path8}: no change`);
-        return result;
-      }
-      const { lineBreak } = report;
-      const parts = [
-        report.header.length > 0 ? report.header : Buffer.from(VOLUMES_REPORT_COLUMNS.join(",") + lineBreak)
-      ];
-      report.records.forEach((record2, index) => {
-        const row = replaced.get(index);
-        parts.push(row ? Buffer.from(serializeRow(row, lineBreak)) : record2.bytes);
-      });
-      if (appended.length > 0) {
-        const last = parts[parts.length - 1];
-        const trailerText = report.trailer.toString("utf8");
-        if (trailerText.trim() === "") {
-          if (last && last.length > 0 && last[last.length - 1] !== 10) parts.push(Buffer.from(lineBreak));
-        } else {
-          parts.push(report.trailer);
-        }
-        for (const row of appended) parts.push(Buffer.from(serializeRow(row, lineBreak)));
-      } else {
-        parts.push(report.trailer);
-      }
-      await lock.assertHeld();
-      await writeFileAtomically(path8, Buffer.concat(parts), existing);
-      result.written = true;
-      options.logger?.info(
-        `Volumes report ${path8}: ${result.inserted} row(s) added, ${result.updated} updated, ${result.unchanged} unchanged`
-      );
-      return result;
-    },
-    { logger: options.logger, ...options.lock }
-  );
-}
-async function writeFileAtomically(path8, content, existing) {
-  const temp = join6(dirname4(path8), `.${basename3(path8)}.${randomBytes2(6).toString("hex")}.tmp`);
-  const mode = existing ? existing.mode & 4095 : 436;
-  const handle = await open3(temp, "wx", mode);
-  try {
-    await handle.writeFile(content);
-    await handle.chmod(mode);
-    await handle.sync();
-  } catch (error3) {
-    await handle.close().catch(() => {
-    });
-    await unlink2(temp).catch(() => {
-    });
-    throw error3;
-  } finally {
-    await handle.close().catch(() => {
-    });
-  }
-  try {
-    if (existing && (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.())) {
-      await chown2(temp, existing.uid, existing.gid).catch(() => {
-      });
-    }
-    await rename3(temp, path8);
-  } catch (error3) {
-    await unlink2(temp).catch(() => {
-    });
-    throw error3;
-  }
-  const dir = await open3(dirname4(path8), "r");
-  try {
-    await dir.sync().catch(() => {
-    });
-  } finally {
-    await dir.close();
-  }
-}
-async function volumesReportPathChecked(mountPath, volumesRoot) {
-  const directory = await resolveExistingEfsDirectory(mountPath, volumesRoot);
-  return join6(directory, VOLUMES_REPORT_FILE);
-}
+// packages/core/src/render.ts
+var handlebars = import_handlebars.default.create();
 
 // packages/core/src/command-runner.ts
 import { spawn as spawn2 } from "node:child_process";
-var nodeCommandRunner = (command, args, options = {}) => new Promise((resolve5, reject) => {
+var nodeCommandRunner = (command, args, options = {}) => new Promise((resolve4, reject) => {
   const child2 = spawn2(command, [...args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -46803,7 +44002,7 @@ var nodeCommandRunner = (command, args, options = {}) => new Promise((resolve5, 
       stderr: Buffer.concat(stderr).toString("utf8")
     };
     if (timedOut) result.timedOut = true;
-    resolve5(result);
+    resolve4(result);
   });
   child2.stdin.on("error", () => {
   });
@@ -46821,8 +44020,8 @@ function shellQuote(word) {
 }
 
 // packages/core/src/config.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { isAbsolute, join as join7, relative as relative3 } from "node:path";
+import { readFile as readFile2 } from "node:fs/promises";
+import { isAbsolute, join as join4, relative as relative3 } from "node:path";
 var DEFAULT_CONFIG_FILE = "efs-dr.yaml";
 var DEFAULT_MOUNT_OPTIONS = [
   "nfsvers=4.1",
@@ -47018,10 +44217,10 @@ function parseConfig(file, content) {
 }
 async function loadConfig(repoRoot, file) {
   const explicit = file !== void 0;
-  const path8 = explicit ? isAbsolute(file) ? file : join7(repoRoot, file) : join7(repoRoot, DEFAULT_CONFIG_FILE);
+  const path8 = explicit ? isAbsolute(file) ? file : join4(repoRoot, file) : join4(repoRoot, DEFAULT_CONFIG_FILE);
   let content;
   try {
-    content = await readFile5(path8);
+    content = await readFile2(path8);
   } catch (error3) {
     const code = error3.code;
     if (!explicit && code === "ENOENT") return makeDefaultConfig();
@@ -47394,7 +44593,7 @@ function expand(template, context) {
     return template.replace(/\/$/, "");
   }
 }
-function parse3(options) {
+function parse2(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -47458,7 +44657,7 @@ function parse3(options) {
   );
 }
 function endpointWithDefaults(defaults, route, options) {
-  return parse3(merge2(defaults, route, options));
+  return parse2(merge2(defaults, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge2(oldDefaults, newDefaults);
@@ -47467,7 +44666,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge2.bind(null, DEFAULTS2),
-    parse: parse3
+    parse: parse2
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -47513,7 +44712,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse4(header, options) {
+function parse3(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -48149,7 +45348,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse4(contentType);
+  const mimetype = parse3(contentType);
   if (isJSONResponse(mimetype)) {
     let text2 = "";
     try {
@@ -51093,7 +48292,7 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 );
 
 // packages/core/src/github-client.ts
-var defaultSleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
+var defaultSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
 function createGitHubClient(options) {
   if (!options.token) throw new Error("createGitHubClient: a token is required");
   const logger = options.logger ?? silentLogger;
@@ -51402,7 +48601,7 @@ function validatePaths(files) {
 
 // packages/core/src/manifests-walk.ts
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { lstat as lstat4, readdir as readdir2, realpath as realpath2, stat as stat4 } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
 import path5 from "node:path";
 var import_yaml3 = __toESM(require_dist(), 1);
 var EFS_CSI_DRIVER = "efs.csi.aws.com";
@@ -51425,7 +48624,7 @@ async function walkManifests(options) {
   const missingDirs = [];
   let root;
   try {
-    root = await realpath2(options.root);
+    root = await realpath(options.root);
   } catch (error3) {
     throw new UserError(`manifests root ${options.root} cannot be read: ${errorMessage(error3)}`, {
       cause: error3
@@ -51436,26 +48635,65 @@ async function walkManifests(options) {
     await listManifestFiles(root, dir, { files, warnings, problems, missingDirs, logger });
   }
   const ordered = [...files.keys()].sort(compareText);
-  const parsed = [];
-  for (const [index, rel] of ordered.entries()) {
-    if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve5) => setImmediate(resolve5));
-    parsed.push(parseManifestFile(files.get(rel), rel, isLegacyManifestPath(rel)));
-  }
   const pvs = [];
   const pvcs = [];
-  for (const file of parsed) {
+  const strings = new StringPool();
+  const context = { pvs, pvcs, warnings, problems, logger, strings };
+  for (const [index, rel] of ordered.entries()) {
+    if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve4) => setImmediate(resolve4));
+    const file = parseManifestFile(files.get(rel), rel, isLegacyManifestPath(rel));
     warnings.push(...file.warnings);
     problems.push(...file.problems);
-    file.documents.forEach((document, index) => {
-      collectObjects(file, document, index, { pvs, pvcs, warnings, problems, logger });
+    file.documents.forEach((document, i) => {
+      collectObjects(file, document, i, context);
     });
   }
-  const volumes = pairVolumes(pvs, pvcs, { warnings, problems, logger });
+  const volumes = pairVolumes(pvs, pvcs, context);
   logger.info(
-    `manifests: ${parsed.length} file(s) read, ${volumes.length} volume(s), ${warnings.length} warning(s), ${problems.length} problem(s)`
+    `manifests: ${ordered.length} file(s) read, ${volumes.length} volume(s), ${warnings.length} warning(s), ${problems.length} problem(s)`
   );
-  return { volumes, warnings, problems, filesRead: parsed.length, missingDirs };
+  return { volumes, warnings, problems, filesRead: ordered.length, missingDirs };
 }
+var StringPool = class {
+  #strings = /* @__PURE__ */ new Map();
+  intern(text2) {
+    let kept = this.#strings.get(text2);
+    if (kept === void 0) {
+      kept = JSON.parse(JSON.stringify(text2));
+      this.#strings.set(kept, kept);
+    }
+    return kept;
+  }
+  /**
+   * Replaces every string inside `value` (parsed data: plain objects and arrays) with its pooled copy. YAML
+   * aliases can make a node appear twice, or inside itself: each one is visited once.
+   */
+  internAll(value, seen = /* @__PURE__ */ new Set()) {
+    if (typeof value !== "object" || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        if (typeof item === "string") value[i] = this.intern(item);
+        else this.internAll(item, seen);
+      }
+      return;
+    }
+    const object = value;
+    for (const key of Object.keys(object)) {
+      const item = object[key];
+      if (typeof item !== "string") this.internAll(item, seen);
+      else if (key === "__proto__") {
+        Object.defineProperty(object, key, {
+          value: this.intern(item),
+          enumerable: true,
+          configurable: true,
+          writable: true
+        });
+      } else object[key] = this.intern(item);
+    }
+  }
+};
 function isLegacyManifestPath(rel) {
   const segments = rel.split("/");
   return segments.includes("PV-PVCs") || (segments.at(-1) ?? "").startsWith("pv-pvc_");
@@ -51478,7 +48716,7 @@ async function listManifestFiles(root, dir, context) {
   }
   let start;
   try {
-    start = await realpath2(requested);
+    start = await realpath(requested);
   } catch (error3) {
     if (error3.code === "ENOENT") {
       missingDirs.push(dir);
@@ -51493,7 +48731,7 @@ async function listManifestFiles(root, dir, context) {
     warnings.push(fileProblem(dir, `is a symlink to ${start}, outside the repository: not followed`));
     return;
   }
-  const info2 = await stat4(start);
+  const info2 = await stat2(start);
   if (info2.isFile()) {
     files.set(toRel(root, start), start);
     return;
@@ -51531,7 +48769,7 @@ async function followFileLink(root, abs, context) {
   const rel = toRel(root, abs);
   let target;
   try {
-    target = await realpath2(abs);
+    target = await realpath(abs);
   } catch {
     context.warnings.push(fileProblem(rel, "is a dangling symlink: ignored"));
     return;
@@ -51542,7 +48780,7 @@ async function followFileLink(root, abs, context) {
     );
     return;
   }
-  const info2 = await lstat4(target);
+  const info2 = await lstat2(target);
   if (info2.isDirectory()) {
     context.warnings.push(fileProblem(rel, "is a symlink to a directory: not followed"));
     return;
@@ -51817,6 +49055,7 @@ function collectObject(file, value, line, field, context) {
     );
     return;
   }
+  context.strings.internAll(value);
   const metadata = rec(value.metadata);
   const name = text(metadata?.name);
   const spec = rec(value.spec);
@@ -52025,7 +49264,7 @@ function pairVolumes(pvs, pvcs, context) {
       });
       continue;
     }
-    volumes.push(buildVolume(pv, pvc, namespace, pvcName));
+    volumes.push(buildVolume(pv, pvc, namespace, pvcName, context.strings));
   }
   for (const pvc of pvcs) {
     if (pvc.used) continue;
@@ -52134,21 +49373,22 @@ function definedOnly(o) {
   if (o.cluster) out.cluster = o.cluster;
   return out;
 }
-function buildVolume(pv, pvc, namespace, pvcName) {
+function buildVolume(pv, pvc, namespace, pvcName, strings) {
   const labels = ownershipFromLabels(pv.value, pvc?.value);
   const fromPath = ownershipFromPath(pv.rel, namespace, pv.legacy);
   const fromName = ownershipFromPvName(pv.name, namespace, pvcName);
   const businessUnit = labels.businessUnit ?? fromPath.businessUnit ?? fromName.businessUnit;
   const application = labels.application ?? fromPath.application ?? fromName.application;
   const cluster = labels.cluster ?? fromPath.cluster;
+  const keep = (value) => strings.intern(value);
   const volume = {
     pv: pv.value,
     pvc: pvc?.value,
     file: pv.rel,
     line: pv.line,
-    pvName: detached(pv.name),
-    namespace: detached(namespace),
-    pvcName: detached(pvcName),
+    pvName: pv.name,
+    namespace: keep(namespace),
+    pvcName: keep(pvcName),
     source: pv.source,
     legacy: pv.legacy
   };
@@ -52156,135 +49396,18 @@ function buildVolume(pv, pvc, namespace, pvcName) {
     volume.pvcFile = pvc.rel;
     volume.pvcLine = pvc.line;
   }
-  if (businessUnit) volume.businessUnit = detached(businessUnit);
-  if (application) volume.application = detached(application);
-  if (cluster) volume.cluster = detached(cluster);
-  if (pv.server) volume.server = detached(pv.server);
-  if (pv.path) volume.path = detached(pv.path);
-  if (pv.fileSystemId) volume.fileSystemId = detached(pv.fileSystemId);
-  if (pv.accessPointId) volume.accessPointId = detached(pv.accessPointId);
-  if (pv.volumeHandle) volume.volumeHandle = detached(pv.volumeHandle);
+  if (businessUnit) volume.businessUnit = keep(businessUnit);
+  if (application) volume.application = keep(application);
+  if (cluster) volume.cluster = keep(cluster);
+  if (pv.server) volume.server = pv.server;
+  if (pv.path) volume.path = keep(pv.path);
+  if (pv.fileSystemId) volume.fileSystemId = keep(pv.fileSystemId);
+  if (pv.accessPointId) volume.accessPointId = keep(pv.accessPointId);
+  if (pv.volumeHandle) volume.volumeHandle = pv.volumeHandle;
   return volume;
-}
-function detached(text2) {
-  return JSON.parse(JSON.stringify(text2));
 }
 function compareText(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// packages/core/src/volume-filter.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-var EFS_HOST = /^(?:([a-z0-9-]+)\.)?(fs-[0-9a-f]+)\.efs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-function parseEfsHost(host) {
-  const match = EFS_HOST.exec(normalizeEfsHost(host));
-  if (!match) return void 0;
-  const [, availabilityZone, fileSystemId, region] = match;
-  if (!fileSystemId || !region) return void 0;
-  return availabilityZone ? { fileSystemId, region, availabilityZone } : { fileSystemId, region };
-}
-function fileSystemIdFromHost(host) {
-  return parseEfsHost(host)?.fileSystemId;
-}
-function normalizeEfsHost(host) {
-  return host.trim().toLowerCase().replace(/\.$/, "");
-}
-function sameEfsHost(a, b) {
-  return normalizeEfsHost(a) === normalizeEfsHost(b);
-}
-function sourceMismatchReason(volume, source) {
-  const host = blankToUndefined(source.sourceEfsHost);
-  const fileSystemId = blankToUndefined(source.sourceFileSystemId) ?? (host ? fileSystemIdFromHost(host) : void 0);
-  if (volume.source === "nfs") {
-    if (!host || !volume.server || sameEfsHost(volume.server, host)) return void 0;
-    return `on host ${volume.server}, not the source host ${host}`;
-  }
-  if (fileSystemId) {
-    if (volume.fileSystemId === fileSystemId) return void 0;
-    return `on file system ${volume.fileSystemId}, not the source file system ${fileSystemId}`;
-  }
-  if (host) {
-    return `EFS CSI volume on file system ${volume.fileSystemId}: the source host ${host} names no file system id (give the source file system id)`;
-  }
-  return void 0;
-}
-function matcher(globs) {
-  const list = (typeof globs === "string" ? [globs] : globs ?? []).map((g) => g.trim()).filter((g) => g !== "");
-  if (list.length === 0) return void 0;
-  return { test: (0, import_picomatch.default)(list, { dot: true }), text: list.join(", ") };
-}
-function blankToUndefined(value) {
-  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
-}
-function selectVolumes(volumes, filter = {}) {
-  const fields = [
-    { name: "business unit", key: "businessUnit", m: matcher(filter.businessUnit) },
-    { name: "application", key: "application", m: matcher(filter.application) },
-    { name: "namespace", key: "namespace", m: matcher(filter.namespace) }
-  ];
-  const skipped = [];
-  const passing = [];
-  for (const volume of volumes) {
-    let reason;
-    for (const { name, key, m } of fields) {
-      if (!m) continue;
-      const value = volume[key];
-      if (value === void 0) {
-        reason = `${name} unknown (no label, path or PV name gives it), filter is ${m.text}`;
-        break;
-      }
-      if (!m.test(value)) {
-        reason = `${name} ${value} does not match ${m.text}`;
-        break;
-      }
-    }
-    reason ??= sourceMismatchReason(volume, filter);
-    if (reason) skipped.push({ volume, reason });
-    else passing.push(volume);
-  }
-  const rejected = /* @__PURE__ */ new Set();
-  const resolve5 = (keyOf3, what) => {
-    const groups = /* @__PURE__ */ new Map();
-    for (const volume of passing) {
-      if (rejected.has(volume)) continue;
-      const key = keyOf3(volume);
-      const group = groups.get(key);
-      if (group) group.push(volume);
-      else groups.set(key, [volume]);
-    }
-    for (const [key, group] of groups) {
-      if (group.length < 2) continue;
-      const agree = group.every((v) => sameData(v, group[0]));
-      const where = group.map((v) => `${v.file}:${v.line}`).join(", ");
-      if (!agree) {
-        for (const v of group) {
-          rejected.add(v);
-          skipped.push({
-            volume: v,
-            reason: `${what} ${key} is defined differently in ${where}: restore it from one place (narrow the manifests directories or the filters)`
-          });
-        }
-        continue;
-      }
-      const keep = group.find((v) => !v.legacy) ?? group[0];
-      for (const v of group) {
-        if (v === keep) continue;
-        rejected.add(v);
-        skipped.push({ volume: v, reason: `duplicate of ${what} ${key} in ${keep.file}:${keep.line}` });
-      }
-    }
-  };
-  resolve5((v) => v.pvName, "PersistentVolume");
-  resolve5((v) => `${v.namespace}/${v.pvcName}`, "claim");
-  return { selected: passing.filter((v) => !rejected.has(v)), skipped };
-}
-function sameData(a, b) {
-  return a.pvName === b.pvName && a.namespace === b.namespace && a.pvcName === b.pvcName && a.source === b.source && (a.server === void 0 || b.server === void 0 || sameEfsHost(a.server, b.server)) && normalizePath(a.path) === normalizePath(b.path) && a.fileSystemId === b.fileSystemId && a.accessPointId === b.accessPointId;
-}
-function normalizePath(p) {
-  if (!p) return "/";
-  const trimmed = p.replace(/\/+$/, "");
-  return trimmed === "" ? "/" : trimmed;
 }
 
 // packages/core/src/manifest-rewrite.ts
@@ -52324,25 +49447,17 @@ function validateEfsHost(host, field) {
     );
   }
 }
-function rewriteForTarget(volume, options) {
+function rewriteForTargetInPlace(volume, options) {
+  return rewrite(volume, options, (object) => object);
+}
+function rewrite(volume, options, own2) {
   validateEfsHost(options.targetEfsHost, "target EFS host");
   const targetHost = options.targetEfsHost.trim();
   const skip = sourceMismatchReason(volume, options);
   if (skip) return { outcome: "skipped", reason: skip };
-  const pv = structuredClone(volume.pv);
-  const pvc = volume.pvc === void 0 ? void 0 : structuredClone(volume.pvc);
-  const changes = [];
-  const warnings = [];
-  const spec = pv.spec;
-  if (volume.source === "nfs") {
-    const nfs = spec.nfs;
-    const before = String(nfs.server);
-    if (before !== targetHost) {
-      nfs.server = targetHost;
-      changes.push(`PersistentVolume spec.nfs.server: ${before} \u2192 ${targetHost}`);
-    }
-  } else {
-    const targetFileSystemId = options.targetFileSystemId?.trim() || fileSystemIdFromHost(targetHost);
+  let targetFileSystemId = "";
+  if (volume.source === "csi") {
+    targetFileSystemId = options.targetFileSystemId?.trim() || fileSystemIdFromHost(targetHost) || "";
     if (!targetFileSystemId) {
       return {
         outcome: "failed",
@@ -52354,10 +49469,26 @@ function rewriteForTarget(volume, options) {
         `target file system id: "${targetFileSystemId}" is not an EFS file system id (fs-\u2026)`
       );
     }
+    const handle = String(volume.pv.spec?.csi?.volumeHandle);
+    if (!parseEfsVolumeHandle(handle))
+      return { outcome: "failed", reason: `invalid EFS CSI volumeHandle ${handle}` };
+  }
+  const pv = own2(volume.pv);
+  const pvc = volume.pvc === void 0 ? void 0 : own2(volume.pvc);
+  const changes = [];
+  const warnings = [];
+  const spec = pv.spec;
+  if (volume.source === "nfs") {
+    const nfs = spec.nfs;
+    const before = String(nfs.server);
+    if (before !== targetHost) {
+      nfs.server = targetHost;
+      changes.push(`PersistentVolume spec.nfs.server: ${before} \u2192 ${targetHost}`);
+    }
+  } else {
     const csi = spec.csi;
     const before = String(csi.volumeHandle);
     const handle = parseEfsVolumeHandle(before);
-    if (!handle) return { outcome: "failed", reason: `invalid EFS CSI volumeHandle ${before}` };
     handle.fileSystemId = targetFileSystemId;
     if (handle.accessPointId) {
       const mapped = options.accessPointIds?.[handle.accessPointId];
@@ -52413,7 +49544,18 @@ function rewriteForTarget(volume, options) {
   }
   stripObject(pv, "PersistentVolume", changes);
   if (pvc) stripObject(pvc, "PersistentVolumeClaim", changes);
+  for (let i = 0; i < changes.length; i++) changes[i] = sharedText(changes[i]);
   return { outcome: "rewritten", pv, pvc, changes, warnings };
+}
+var changeTexts = /* @__PURE__ */ new Map();
+function sharedText(text2) {
+  let kept = changeTexts.get(text2);
+  if (kept === void 0) {
+    if (changeTexts.size >= MAX_REMEMBERED) changeTexts.clear();
+    kept = text2;
+    changeTexts.set(kept, kept);
+  }
+  return kept;
 }
 function accessPointWarning(pvName, accessPointId, where) {
   return `PersistentVolume ${pvName}: ${where} names access point ${accessPointId}, which does not exist on the replica (EFS replication does not copy access points): the claim will bind but pods will fail to mount it until an access point is created on the target file system and mapped`;
@@ -52450,45 +49592,159 @@ function stripObject(object, kind, changes) {
     else delete metadata.finalizers;
   }
 }
-var KEY_ORDER = {
-  "": ["apiVersion", "kind", "metadata", "spec", "status"],
-  metadata: ["name", "namespace", "labels", "annotations"],
-  "PersistentVolume.spec": [
-    "capacity",
-    "volumeMode",
-    "accessModes",
-    "persistentVolumeReclaimPolicy",
-    "storageClassName",
-    "mountOptions",
-    "nfs",
-    "csi",
-    "claimRef"
-  ],
-  "PersistentVolumeClaim.spec": ["accessModes", "volumeMode", "resources", "storageClassName", "volumeName"],
-  "spec.nfs": ["server", "path", "readOnly"],
-  "spec.csi": ["driver", "volumeHandle", "readOnly", "fsType", "volumeAttributes"],
-  "spec.claimRef": ["apiVersion", "kind", "namespace", "name"]
-};
+var KEY_ORDER = new Map(
+  Object.entries({
+    "": ["apiVersion", "kind", "metadata", "spec", "status"],
+    metadata: ["name", "namespace", "labels", "annotations"],
+    "PersistentVolume.spec": [
+      "capacity",
+      "volumeMode",
+      "accessModes",
+      "persistentVolumeReclaimPolicy",
+      "storageClassName",
+      "mountOptions",
+      "nfs",
+      "csi",
+      "claimRef"
+    ],
+    "PersistentVolumeClaim.spec": [
+      "accessModes",
+      "volumeMode",
+      "resources",
+      "storageClassName",
+      "volumeName"
+    ],
+    "spec.nfs": ["server", "path", "readOnly"],
+    "spec.csi": ["driver", "volumeHandle", "readOnly", "fsType", "volumeAttributes"],
+    "spec.claimRef": ["apiVersion", "kind", "namespace", "name"]
+  })
+);
 function orderKeys(value, kind, at) {
   if (Array.isArray(value)) return value.map((item) => orderKeys(item, kind, `${at}[]`));
   if (!isRec2(value)) return value;
-  const preferred = KEY_ORDER[at] ?? KEY_ORDER[`${kind}.${at}`] ?? [];
-  const keys = Object.keys(value).filter((k) => value[k] !== void 0);
-  const rest = keys.filter((k) => !preferred.includes(k)).sort();
   const out = {};
-  for (const key of [...preferred.filter((k) => keys.includes(k)), ...rest]) {
+  for (const key of orderedKeys(value, kind, at)) {
     out[key] = orderKeys(value[key], kind, at === "" ? key : `${at}.${key}`);
   }
   return out;
 }
+function orderedKeys(value, kind, at) {
+  const preferred = KEY_ORDER.get(at) ?? KEY_ORDER.get(`${kind}.${at}`);
+  const keys = [];
+  const rest = [];
+  for (const key of Object.keys(value)) {
+    if (value[key] === void 0) continue;
+    if (preferred?.includes(key)) keys.push(key);
+    else rest.push(key);
+  }
+  if (preferred && keys.length > 1) keys.sort((a, b) => preferred.indexOf(a) - preferred.indexOf(b));
+  if (rest.length > 1) rest.sort();
+  return rest.length === 0 ? keys : keys.length === 0 ? rest : keys.concat(rest);
+}
 var RESTORED_MANIFEST_HEADER = "# Restored by efs-dr from the committed manifests of the source cluster.\n";
+var DUMP_OPTIONS = { lineWidth: -1, noRefs: true };
 function serializeVolumeManifest(pv, pvc, options = {}) {
-  const documents = [pv, pvc].filter((o) => o !== void 0).map((o) => {
-    const kind = String(o.kind);
-    return `---
-${dump(orderKeys(o, kind, ""), { lineWidth: -1, noRefs: true })}`;
+  let out = options.header ?? RESTORED_MANIFEST_HEADER;
+  for (const o of [pv, pvc]) {
+    if (o !== void 0) out += `---
+${manifestDocument(o)}`;
+  }
+  return out;
+}
+function manifestDocument(object) {
+  const kind = String(object.kind);
+  if (isPlainRecord(object) && Object.keys(object).length > 0) {
+    const text2 = blockNode(object, kind, "", 0, true);
+    if (text2 !== void 0) return `${text2}
+`;
+  }
+  return dump(orderKeys(object, kind, ""), DUMP_OPTIONS);
+}
+function isPlainRecord(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === null || prototype === Object.prototype;
+}
+var PLAIN = /^[A-Za-z/][A-Za-z0-9._/=-]*$/;
+var YAML11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+function isObviouslyPlain(text2) {
+  return text2.length < 1024 && PLAIN.test(text2) && !YAML11_WORDS.test(text2);
+}
+var scalarTexts = /* @__PURE__ */ new Map();
+var keyTexts = /* @__PURE__ */ new Map();
+var MAX_REMEMBERED = 4096;
+function remember(cache, key, compute) {
+  let text2 = cache.get(key);
+  if (text2 === void 0) {
+    if (cache.size >= MAX_REMEMBERED) cache.clear();
+    text2 = compute();
+    cache.set(key, text2);
+  }
+  return text2;
+}
+function scalarText(value) {
+  if (typeof value === "string" && isObviouslyPlain(value)) return value;
+  return remember(scalarTexts, value, () => {
+    const text2 = dump({ a: value }, DUMP_OPTIONS);
+    return text2.startsWith("a: ") && text2.indexOf("\n") === text2.length - 1 ? text2.slice(3, -1) : null;
   });
-  return `${options.header ?? RESTORED_MANIFEST_HEADER}${documents.join("")}`;
+}
+function keyText(key) {
+  if (isObviouslyPlain(key)) return key;
+  return remember(keyTexts, key, () => {
+    const text2 = dump({ [key]: null }, DUMP_OPTIONS);
+    return text2.endsWith(": null\n") && text2.indexOf("\n") === text2.length - 1 && !text2.startsWith("? ") ? text2.slice(0, -": null\n".length) : null;
+  });
+}
+var SPECIAL_KEY = /^(?:\d+|__proto__)$/;
+var PADS = [];
+function pad(level) {
+  let text2 = PADS[level];
+  if (text2 === void 0) {
+    text2 = `
+${"  ".repeat(level)}`;
+    PADS[level] = text2;
+  }
+  return text2;
+}
+function childPath(at, key, child2) {
+  if (typeof child2 !== "object" || child2 === null) return "";
+  return at === "" ? key : `${at}.${key}`;
+}
+function blockNode(value, kind, at, level, compact) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const itemAt = `${at}[]`;
+    let out = "";
+    for (const item of value) {
+      const text2 = blockNode(item, kind, itemAt, level + 1, true);
+      if (text2 === void 0) return void 0;
+      if (!compact || out !== "") out += pad(level);
+      out += `- ${text2}`;
+    }
+    return out;
+  }
+  if (isPlainRecord(value)) {
+    const keys = orderedKeys(value, kind, at);
+    if (keys.length === 0) return "{}";
+    let out = "";
+    for (const key of keys) {
+      if (SPECIAL_KEY.test(key)) return void 0;
+      const name = keyText(key);
+      if (name === null) return void 0;
+      const child2 = value[key];
+      const text2 = blockNode(child2, kind, childPath(at, key, child2), level + 1, false);
+      if (text2 === void 0) return void 0;
+      if (!compact || out !== "") out += pad(level);
+      out += text2.charCodeAt(0) === 10 ? `${name}:${text2}` : `${name}: ${text2}`;
+    }
+    return out;
+  }
+  if (value === null || typeof value === "string" || typeof value === "boolean" || // -0 is written "-0.0", and a Map cannot tell it from 0: left to js-yaml.
+  typeof value === "number" && !Object.is(value, -0)) {
+    return scalarText(value) ?? void 0;
+  }
+  return void 0;
 }
 function restoredManifestPath(volume, options) {
   if (options.targetCluster.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.targetCluster)) {
@@ -52499,15 +49755,22 @@ function restoredManifestPath(volume, options) {
   const dir = (options.manifestsDir ?? "manifests").replace(/\/+$/, "");
   const { businessUnit, application } = volume;
   if (businessUnit && application) {
-    return `${dir}/${options.targetCluster}/${businessUnit}/${application}/${volume.namespace}/${volume.pvcName}.yaml`;
+    return [
+      dir,
+      options.targetCluster,
+      businessUnit,
+      application,
+      volume.namespace,
+      `${volume.pvcName}.yaml`
+    ].join("/");
   }
-  return `${dir}/${options.targetCluster}/${volume.pvName}.yaml`;
+  return [dir, options.targetCluster, `${volume.pvName}.yaml`].join("/");
 }
 
 // packages/core/src/mount.ts
 import { mkdtemp, rmdir as rmdir2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join5 } from "node:path";
 async function withNfsMount(options, fn) {
   const { host, runner, logger } = options;
   validateHost(host);
@@ -52515,7 +49778,7 @@ async function withNfsMount(options, fn) {
   const sudo = options.useSudo ?? process.getuid?.() !== 0;
   const privileged = (command, args) => sudo ? ["sudo", ["-n", command, ...args]] : [command, args];
   const ownDirectory = options.mountPath === void 0;
-  const mountPath = options.mountPath ?? await mkdtemp(join8(options.tempDir ?? tmpdir(), "efs-dr-mount-"));
+  const mountPath = options.mountPath ?? await mkdtemp(join5(options.tempDir ?? tmpdir(), "efs-dr-mount-"));
   const mountArgs = ["-t", "nfs4"];
   if (mountOptions.length > 0) mountArgs.push("-o", mountOptions.join(","));
   mountArgs.push(`${host}:/`, mountPath);
@@ -52592,11 +49855,11 @@ function validateMountOptions(options) {
 }
 
 // packages/core/src/replication.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { open as open4, readdir as readdir3, readFile as readFile6, unlink as unlink3 } from "node:fs/promises";
-import { hostname as hostname2 } from "node:os";
-import { join as join9 } from "node:path";
-import { setTimeout as delay2 } from "node:timers/promises";
+import { randomBytes } from "node:crypto";
+import { open as open3, readdir as readdir3, readFile as readFile3, unlink as unlink2 } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join as join6 } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 var FILE_SYSTEM_ID = /^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system\/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$/;
 var AUTH_ERRORS = /* @__PURE__ */ new Set([
   "AccessDeniedException",
@@ -52613,7 +49876,7 @@ function errorName(error3) {
 }
 async function stopReplication(options) {
   const { logger, destinationFileSystemId: replicaId } = options;
-  const sleep = options.sleep ?? ((ms) => delay2(ms));
+  const sleep = options.sleep ?? ((ms) => delay(ms));
   const now = options.now ?? Date.now;
   const pollIntervalMs = options.pollIntervalMs ?? 5e3;
   const timeoutMs = options.timeoutMs ?? 15 * 6e4;
@@ -52627,7 +49890,7 @@ async function stopReplication(options) {
       `Invalid source file system id "${options.sourceFileSystemId}": expected fs-0123456789abcdef0.`
     );
   }
-  const sdk = await import("./chunks/dist-es-6WNRNNWE.js");
+  const sdk = await import("./chunks/dist-es-DO4BB7TA.js");
   const client = options.client ?? new sdk.EFSClient({
     ...options.region === void 0 ? {} : { region: options.region },
     ...options.endpoint === void 0 ? {} : { endpoint: options.endpoint },
@@ -52788,7 +50051,7 @@ var RETRYABLE_WRITE_ERRORS = /* @__PURE__ */ new Set(["EROFS", "EACCES", "EPERM"
 var LOST_AND_FOUND_PREFIX = "efs-replication-lost+found-";
 async function proveWritable(options) {
   const { logger } = options;
-  const sleep = options.sleep ?? ((ms) => delay2(ms));
+  const sleep = options.sleep ?? ((ms) => delay(ms));
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 10 * 6e4;
   const pollIntervalMs = options.pollIntervalMs ?? 5e3;
@@ -52803,8 +50066,8 @@ async function proveWritable(options) {
   let attempts = 0;
   for (; ; ) {
     attempts++;
-    const token = randomBytes3(8).toString("hex");
-    const probePath = join9(directory, `.efs-dr-write-probe-${hostname2()}-${process.pid}-${token}`);
+    const token = randomBytes(8).toString("hex");
+    const probePath = join6(directory, `.efs-dr-write-probe-${hostname()}-${process.pid}-${token}`);
     try {
       await writeProbe(probePath, token, logger);
       const waitedMs = now() - started;
@@ -52833,7 +50096,7 @@ async function proveWritable(options) {
 async function writeProbe(probePath, token, logger) {
   const content = `efs-dr write probe ${token} ${(/* @__PURE__ */ new Date()).toISOString()}
 `;
-  const handle = await open4(probePath, "wx", 384);
+  const handle = await open3(probePath, "wx", 384);
   try {
     await handle.writeFile(content);
     await handle.sync();
@@ -52841,10 +50104,10 @@ async function writeProbe(probePath, token, logger) {
     await handle.close();
   }
   try {
-    const back = await readFile6(probePath, "utf8");
+    const back = await readFile3(probePath, "utf8");
     if (back !== content) throw new Error(`Read back different content from the write probe ${probePath}`);
   } finally {
-    await unlink3(probePath).catch((error3) => {
+    await unlink2(probePath).catch((error3) => {
       logger.warning(`Could not remove the write probe ${probePath}: ${errorMessage(error3)}`);
     });
   }
@@ -52892,7 +50155,7 @@ async function applyRestoreWork(item, cluster, gone, deadline, namespacesCreated
     }
     const ensured = d.applyClaim ? cluster.ensureNamespace(namespace) : void 0;
     if (d.applyVolume) {
-      const r = await cluster.applyObject(item.pv);
+      const r = await cluster.applyObject(item.pv, { returnObject: false });
       if (!r.ok) {
         await ensured?.catch(() => void 0);
         return `applying the PersistentVolume: ${formatClusterFailure(r)}`;
@@ -52904,7 +50167,7 @@ async function applyRestoreWork(item, cluster, gone, deadline, namespacesCreated
       if (ns.value.created) namespacesCreated.add(namespace);
     }
     if (d.applyClaim && item.pvc) {
-      const r = await cluster.applyObject(item.pvc);
+      const r = await cluster.applyObject(item.pvc, { returnObject: false });
       if (!r.ok) return `applying the PersistentVolumeClaim: ${formatClusterFailure(r)}`;
     }
     return void 0;
@@ -52957,8 +50220,8 @@ function createGoneWaiter(cluster, clock, intervalMs, logger) {
   };
   return {
     wait(pvName, claimKey3, deadline) {
-      return new Promise((resolve5) => {
-        pending.add({ pvName, claimKey: claimKey3, deadline, seen: {}, resolve: resolve5 });
+      return new Promise((resolve4) => {
+        pending.add({ pvName, claimKey: claimKey3, deadline, seen: {}, resolve: resolve4 });
         if (!running) void loop();
       });
     },
@@ -53105,6 +50368,7 @@ async function updateRestoreReport(onTarget, reportPath, options, dryRun, warnin
     logger.info(`${skipped} (pass the mount of the replica to record SECONDARY_NFS_HOSTNAME)`);
     return { skipped };
   }
+  const { readVolumesReport, reportRowKey: reportRowKey2, upsertReportRows: upsertReportRows2 } = await import("./chunks/volumes-report-XIQAUT6W.js");
   const targetHost = options.targetEfsHost.trim();
   const rows = onTarget.filter((w) => w.volume.businessUnit && w.volume.application);
   const unknown2 = onTarget.length - rows.length;
@@ -53114,7 +50378,7 @@ async function updateRestoreReport(onTarget, reportPath, options, dryRun, warnin
   let existing;
   try {
     const reported = await readVolumesReport(reportPath);
-    existing = new Map(reported.map((row) => [reportRowKey(row), row.secondaryNfsHostname]));
+    existing = new Map(reported.map((row) => [reportRowKey2(row), row.secondaryNfsHostname]));
   } catch (error3) {
     const message = `the volumes report ${reportPath} cannot be read: ${errorMessage(error3)}`;
     warnings.push({ file: reportPath, line: 0, column: 0, field: "", message });
@@ -53129,7 +50393,7 @@ async function updateRestoreReport(onTarget, reportPath, options, dryRun, warnin
       pvcName: volume.pvcName
     };
     const change = { ...key, secondaryNfsHostname: targetHost };
-    if (!existing.has(reportRowKey(key))) {
+    if (!existing.has(reportRowKey2(key))) {
       if (volume.cluster) change.clusterName = volume.cluster;
       const size = pv?.spec?.capacity?.storage;
       if (size !== void 0) change.pvcSize = String(size);
@@ -53137,7 +50401,7 @@ async function updateRestoreReport(onTarget, reportPath, options, dryRun, warnin
     }
     return change;
   });
-  const current = changes.filter((c) => existing.get(reportRowKey(c)) === targetHost).length;
+  const current = changes.filter((c) => existing.get(reportRowKey2(c)) === targetHost).length;
   if (dryRun || current === changes.length) {
     if (dryRun) {
       logger.info(
@@ -53147,7 +50411,7 @@ async function updateRestoreReport(onTarget, reportPath, options, dryRun, warnin
     return { path: reportPath, written: false, inserted: 0, updated: 0, unchanged: current };
   }
   try {
-    const r = await upsertReportRows(reportPath, changes, {
+    const r = await upsertReportRows2(reportPath, changes, {
       logger,
       ...options.now ? { now: options.now } : {}
     });
@@ -53168,29 +50432,29 @@ async function updateRestoreReport(onTarget, reportPath, options, dryRun, warnin
   }
 }
 async function writeRestoredManifests(onTarget, options, manifestsDir, dryRun) {
+  const keepContent = options.keepManifestContent !== false;
   const list = [];
   let changed = 0;
-  const createdDirs = /* @__PURE__ */ new Set();
+  const knownDirs = /* @__PURE__ */ new Map();
   for (const [index, item] of onTarget.entries()) {
     if (!item.pv) continue;
-    if (index > 0 && index % 500 === 0) await new Promise((resolve5) => setImmediate(resolve5));
+    if (index > 0 && index % 500 === 0) await new Promise((resolve4) => setImmediate(resolve4));
     const file = restoredManifestPath(
       { ...item.volume, pv: item.pv, pvc: item.pvc },
       { targetCluster: options.targetCluster, manifestsDir }
     );
     const content = serializeVolumeManifest(item.pv, item.pvc);
     item.result.file = file;
-    list.push({ path: file, content });
+    list.push({ path: file, content: keepContent ? content : "" });
     item.pv = void 0;
     item.pvc = void 0;
     const abs = path6.join(options.repoRoot, file);
-    if (readIfExists(abs) === content) continue;
+    const dir = path6.dirname(abs);
+    if (knownDirs.get(dir) !== "created" && readIfExists(abs) === content) continue;
     changed++;
     if (dryRun) continue;
-    const dir = path6.dirname(abs);
-    if (!createdDirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      createdDirs.add(dir);
+    if (!knownDirs.has(dir)) {
+      knownDirs.set(dir, mkdirSync(dir, { recursive: true }) === void 0 ? "existed" : "created");
     }
     writeFileSync(abs, content);
   }
@@ -53263,7 +50527,7 @@ async function stopReplicationForRestore(options) {
 async function describeReplicationForRestore(options) {
   const { replication, logger } = options;
   const { fileSystemId, region } = replicaOf(options.targetEfsHost, replication);
-  const sdk = await import("./chunks/dist-es-6WNRNNWE.js");
+  const sdk = await import("./chunks/dist-es-DO4BB7TA.js");
   const client = replication.client ?? new sdk.EFSClient({
     region,
     ...replication.endpoint ? { endpoint: replication.endpoint } : {},
@@ -53332,20 +50596,26 @@ async function restoreVolumes(options) {
   const phases = [];
   const phase = async (name, fn) => {
     const start = clock();
+    const startTime = performance.now();
     try {
       return await logger.group(name, fn);
     } finally {
       phases.push({ name, ms: Math.round(clock() - start) });
+      performance.measure(`efs-dr phase: ${name}`, { start: startTime });
     }
   };
   const warnings = [];
   let reportPath;
   if (options.mountPath !== void 0) {
-    await assertMountPoint(options.mountPath, {
+    const [{ assertMountPoint: assertMountPoint2 }, { volumesReportPathChecked: volumesReportPathChecked2 }] = await Promise.all([
+      import("./chunks/efs-directory-G32THZOK.js"),
+      import("./chunks/volumes-report-XIQAUT6W.js")
+    ]);
+    await assertMountPoint2(options.mountPath, {
       allowNonMountPoint: options.allowNonMountPoint === true,
       logger
     });
-    reportPath = await volumesReportPathChecked(options.mountPath, volumesRoot);
+    reportPath = await volumesReportPathChecked2(options.mountPath, volumesRoot);
   }
   let rpo;
   if (options.stopReplication) {
@@ -53527,7 +50797,7 @@ async function prepareVolumes(options, manifestDirs, phase, warnings) {
   const toRestore = [];
   await phase("Rewrite for the target", async () => {
     for (const volume of selection.selected) {
-      const rewritten = rewriteForTarget(volume, {
+      const rewritten = rewriteForTargetInPlace(volume, {
         targetEfsHost: options.targetEfsHost,
         ...options.sourceEfsHost?.trim() ? { sourceEfsHost: options.sourceEfsHost.trim() } : {}
       });
@@ -53899,8 +51169,8 @@ async function writeSummary(markdown) {
 }
 
 // packages/actions-common/src/kubeconfig.ts
-import { chmod as chmod3, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { chmod as chmod2, mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 var SECRET_KEY = /token|key|password|passwd|secret|certificate|credential|-data$/i;
 function kubeconfigSecrets(content) {
   const secrets = /* @__PURE__ */ new Set();
@@ -53921,21 +51191,21 @@ function kubeconfigSecrets(content) {
   return [...secrets];
 }
 async function withKubeconfigFile(content, tempDir, fn) {
-  const dir = await mkdtemp2(join10(tempDir, "efs-dr-kubeconfig-"));
+  const dir = await mkdtemp2(join7(tempDir, "efs-dr-kubeconfig-"));
   try {
-    await chmod3(dir, 448);
-    const path8 = join10(dir, "kubeconfig");
-    await writeFile3(path8, content, { mode: 384, flag: "wx" });
+    await chmod2(dir, 448);
+    const path8 = join7(dir, "kubeconfig");
+    await writeFile2(path8, content, { mode: 384, flag: "wx" });
     return await fn(path8);
   } finally {
-    await rm3(dir, { recursive: true, force: true });
+    await rm2(dir, { recursive: true, force: true });
   }
 }
 
 // packages/actions-common/src/runner-env.ts
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve2 } from "node:path";
 async function readRunnerEnvironment(env = process.env) {
   const need = (name) => {
     const value = env[name];
@@ -53948,7 +51218,7 @@ async function readRunnerEnvironment(env = process.env) {
   const eventPath = need("GITHUB_EVENT_PATH");
   let payload;
   try {
-    payload = JSON.parse(await readFile7(eventPath, "utf8"));
+    payload = JSON.parse(await readFile4(eventPath, "utf8"));
   } catch (error3) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH (${eventPath})`, { cause: error3 });
   }
@@ -53961,8 +51231,8 @@ async function readRunnerEnvironment(env = process.env) {
     repository: parseGitHubRepository(repositoryName),
     apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
     serverUrl,
-    runnerTemp: resolve3(env.RUNNER_TEMP || tmpdir2()),
-    workspace: resolve3(env.GITHUB_WORKSPACE || process.cwd()),
+    runnerTemp: resolve2(env.RUNNER_TEMP || tmpdir2()),
+    workspace: resolve2(env.GITHUB_WORKSPACE || process.cwd()),
     ref: env.GITHUB_REF ?? "",
     sha: env.GITHUB_SHA ?? "",
     runUrl: runId ? `${serverUrl}/${repositoryName}/actions/runs/${runId}` : void 0
@@ -54015,7 +51285,7 @@ var EnvVars = {
 };
 
 // action-restore/src/inputs.ts
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve3 } from "node:path";
 var DNS_LABEL3 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var DELETION_MODES = ["ALL_CONFIGURATIONS", "LOCAL_CONFIGURATION_ONLY"];
 function readInputs(read = actionsInputReader, workspace = process.cwd(), mask = setSecret) {
@@ -54094,7 +51364,7 @@ function readInputs(read = actionsInputReader, workspace = process.cwd(), mask =
     targetEfsHost: targetEfsHost ?? "",
     sourceEfsHost,
     sourceCluster,
-    workingDirectory: resolve4(workspace, p.text(Inputs.WorkingDirectory) ?? "."),
+    workingDirectory: resolve3(workspace, p.text(Inputs.WorkingDirectory) ?? "."),
     manifestsDir: p.repoDir(Inputs.ManifestsDir),
     businessUnit: glob(Inputs.BusinessUnit),
     application: glob(Inputs.Application),
@@ -54107,7 +51377,7 @@ function readInputs(read = actionsInputReader, workspace = process.cwd(), mask =
     stopReplication: stopReplication2,
     deletionMode,
     awsRegion,
-    efsMountPath: mountText === void 0 ? void 0 : resolve4(workspace, mountText),
+    efsMountPath: mountText === void 0 ? void 0 : resolve3(workspace, mountText),
     mount,
     allowUnmounted: p.bool(Inputs.AllowUnmounted, false),
     commit,

@@ -1,0 +1,17 @@
+import { createRequire as __efsDrCreateRequire } from 'node:module';
+const require = __efsDrCreateRequire(import.meta.url);
+import {
+  assertMountPoint,
+  efsPathComponents,
+  ensureVolumeDirectory,
+  parseMountInfo,
+  resolveExistingEfsDirectory
+} from "./chunk-YDETYJ5G.js";
+import "./chunk-J5WNPNXC.js";
+export {
+  assertMountPoint,
+  efsPathComponents,
+  ensureVolumeDirectory,
+  parseMountInfo,
+  resolveExistingEfsDirectory
+};
