@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   DeleteReplicationConfigurationCommand,
@@ -175,12 +178,18 @@ describe('EFS emulator with the AWS SDK v3', () => {
 });
 
 describe('EFS emulator with the real aws CLI (v1)', () => {
+  // Timestamps printed as received (epoch seconds): `wire`, which aws-cli v1 (default `none`) and v2 (default
+  // `iso8601`, e.g. Debian's awscli package) both accept.
+  const configDir = mkdtempSync(join(tmpdir(), 'efs-dr-aws-'));
+  const configFile = join(configDir, 'config');
+  writeFileSync(configFile, '[default]\ncli_timestamp_format = wire\n');
+  afterAll(() => rmSync(configDir, { recursive: true, force: true }));
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_CONFIG_FILE: '/dev/null',
+    AWS_CONFIG_FILE: configFile,
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
   };
   const aws = async (...args: string[]) => {
