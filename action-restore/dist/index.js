@@ -49440,12 +49440,8 @@ function isRec2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function validateEfsHost(host, field) {
-  const value = host.trim();
-  if (value === "" || /[\s/:@]/.test(value) || value.length > 253) {
-    throw new UserError(
-      `${field}: "${host}" is not a host name or IP address (expected e.g. fs-0123456789abcdef0.efs.us-west-2.amazonaws.com)`
-    );
-  }
+  const message = efsHostMessage(host.trim());
+  if (message !== void 0) throw new UserError(`${field}: ${message}`);
 }
 function rewriteForTargetInPlace(volume, options) {
   return rewrite(volume, options, (object) => object);

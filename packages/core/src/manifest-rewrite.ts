@@ -10,7 +10,7 @@ import {
   parseEfsVolumeHandle,
 } from './manifests-walk.ts';
 import { UserError } from './problem.ts';
-import { fileSystemIdFromHost, sourceMismatchReason } from './volume-filter.ts';
+import { efsHostMessage, fileSystemIdFromHost, sourceMismatchReason } from './volume-filter.ts';
 
 export interface RewriteOptions {
   /** The NFS server of the target (replica) file system, e.g. `fs-0b1….efs.us-west-2.amazonaws.com`. */
@@ -99,12 +99,8 @@ function isRec(value: unknown): value is Rec {
 
 /** Validates a host given by the user (input, flag); throws UserError naming the field. */
 export function validateEfsHost(host: string, field: string): void {
-  const value = host.trim();
-  if (value === '' || /[\s/:@]/.test(value) || value.length > 253) {
-    throw new UserError(
-      `${field}: "${host}" is not a host name or IP address (expected e.g. fs-0123456789abcdef0.efs.us-west-2.amazonaws.com)`,
-    );
-  }
+  const message = efsHostMessage(host.trim());
+  if (message !== undefined) throw new UserError(`${field}: ${message}`);
 }
 
 /**

@@ -224,7 +224,7 @@ describe('rewriteForTarget: NFS', () => {
 
   it('refuses a target host that is not a host', () => {
     const v = volume('sales.inventory.inventory-dev.inventory-store');
-    for (const bad of ['', '  ', 'fs-1.efs.x/path', 'nfs://fs-1', 'a b']) {
+    for (const bad of ['', '  ', 'fs-1.efs.x/path', 'nfs://fs-1', 'a b', 'fs_1.efs.x', '-fs.efs.x']) {
       expect(() => rewriteForTarget(v, { targetEfsHost: bad }), bad).toThrow(UserError);
     }
   });
