@@ -7,7 +7,7 @@ import { runCli } from '@efs-dr/cli';
 import { RESTORED_MANIFEST_HEADER, readVolumesReport, type Volume } from '@efs-dr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEfsEmulator } from '../efs-emulator/server.ts';
-import { type KubeEmulator, startKubeEmulator } from '../kube-emulator/index.ts';
+import { type KubeEmulator, type KubeEmulatorOptions, startKubeEmulator } from '../kube-emulator/index.ts';
 import {
   copyTree,
   kubeWrites,
@@ -57,11 +57,11 @@ afterAll(async () => {
   await removeAll(...dirs);
 });
 
-async function setup(n: number): Promise<Setup> {
+async function setup(n: number, secondaryOptions: KubeEmulatorOptions = {}): Promise<Setup> {
   const dir = await tempDir('restore-cli');
   dirs.push(dir);
   const primary = await startKubeEmulator();
-  const secondary = await startKubeEmulator();
+  const secondary = await startKubeEmulator(secondaryOptions);
   started.push(primary, secondary);
   const volumes = sampleVolumes(n);
   const { files } = await provisionPrimary(primary, volumes, dir);
@@ -131,6 +131,41 @@ describe('efs-dr restore onto a second cluster', () => {
       expect(text).toContain(`\n    server: ${SECONDARY_HOST}\n`);
       expect(text).toContain(`\n  name: ${v.pvcName}\n  namespace: ${v.namespace}\n`);
     }
+  });
+});
+
+describe('efs-dr restore onto a cluster whose PV controller is slow', () => {
+  it('checks namespaces for Bound claims during the apply, and waits after it for those not Bound yet', async () => {
+    // 20 ms a request, 2 at a time: the apply lasts long enough for namespaces to be checked while it goes on
+    // (100 ms after their last volume), and the controller acts only 400 ms after a change.
+    const s = await setup(12, { controllerDelayMs: 400, faults: { latencyMs: 20 } });
+    const r = await cli(baseArgs(s, ['--json', '--concurrency', '2']), s.repo);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).counts).toEqual({ restored: 12, unchanged: 0, skipped: 0, failed: 0 });
+    for (const v of s.volumes) {
+      expect(s.secondary.object('persistentvolumeclaims', v.pvcName, v.namespace)?.status).toMatchObject({
+        phase: 'Bound',
+      });
+    }
+    const claimApplies = s.secondary.requests.filter(
+      (q) => q.resource === 'persistentvolumeclaims' && q.verb === 'patch',
+    );
+    const lastApply = Math.max(...claimApplies.map((q) => q.time));
+    const earlyLists = s.secondary.requests.filter(
+      (q) =>
+        q.resource === 'persistentvolumeclaims' &&
+        q.verb === 'list' &&
+        q.namespace !== '' &&
+        q.time < lastApply,
+    );
+    expect(earlyLists.length).toBeGreaterThan(0);
+    // Every early list found its claims Pending: all 12 were waited for.
+    // Claims seen Bound early are not waited for; the others (most: the controller is slow) are.
+    const early = Number(/; (\d+) claim\(s\) already Bound/.exec(r.stderr)?.[1]);
+    const waited = Number(/waiting for (\d+) claim\(s\) to be Bound/.exec(r.stderr)?.[1]);
+    expect(waited).toBeGreaterThan(0);
+    expect(early + waited).toBe(12);
+    expect(r.stderr).toMatch(/\n12 of 12 claim\(s\) Bound\n/);
   });
 });
 

@@ -98,6 +98,9 @@ export class Controllers {
   private readonly pendingVolumes = new Set<string>();
   private readonly pendingNamespaces = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private nextStep: NodeJS.Immediate | undefined;
+  /** A timer's pass is under way (its syncs' own changes queue keys for the next pass). */
+  private passing = false;
   private resyncTimer: NodeJS.Timeout | undefined;
   private readonly eventIndex = new Map<string, string>();
   /** claim key → volumes whose spec.claimRef names it. */
@@ -116,6 +119,7 @@ export class Controllers {
     this.stopped = true;
     this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
+    if (this.nextStep) clearImmediate(this.nextStep);
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
   }
 
@@ -163,12 +167,58 @@ export class Controllers {
   }
 
   private schedule(): void {
-    if (this.timer || this.stopped) return;
+    if (this.timer || this.passing || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.run();
+      this.runInSlices();
     }, this.options.delayMs);
     this.timer.unref();
+  }
+
+  /**
+   * The timer's pass: what `run` does, one key per turn of the event loop, with the server's requests served in
+   * between. The real controller is another process whose workers take one key at a time: a pass over hundreds
+   * of keys in one go would hold every request up until it ends.
+   */
+  private runInSlices(): void {
+    const work = this.take();
+    let next = 0;
+    this.passing = true;
+    const step = () => {
+      this.nextStep = undefined;
+      if (this.stopped) return;
+      const sync = work[next++];
+      if (sync) this.safely(sync);
+      if (next < work.length) {
+        this.nextStep = setImmediate(step);
+        return;
+      }
+      this.passing = false;
+      if (this.pendingClaims.size + this.pendingVolumes.size + this.pendingNamespaces.size > 0)
+        this.schedule();
+    };
+    step();
+  }
+
+  /** Nothing queued, no pass going on or due. */
+  idle(): boolean {
+    return (
+      !this.passing &&
+      this.timer === undefined &&
+      this.pendingClaims.size + this.pendingVolumes.size + this.pendingNamespaces.size === 0
+    );
+  }
+
+  /** Empties the queues into the syncs one pass makes: claims, then volumes, then namespaces. */
+  private take(): (() => void)[] {
+    const work: (() => void)[] = [];
+    for (const key of this.pendingClaims) work.push(() => this.syncClaim(key));
+    for (const key of this.pendingVolumes) work.push(() => this.syncVolume(key));
+    for (const key of this.pendingNamespaces) work.push(() => this.syncNamespace(key));
+    this.pendingClaims.clear();
+    this.pendingVolumes.clear();
+    this.pendingNamespaces.clear();
+    return work;
   }
 
   private scheduleResync(): void {
@@ -193,15 +243,7 @@ export class Controllers {
 
   /** One pass over everything queued; errors (e.g. a conflict with a client's write) retry later. */
   run(): void {
-    const volumes = [...this.pendingVolumes];
-    this.pendingVolumes.clear();
-    const claims = [...this.pendingClaims];
-    this.pendingClaims.clear();
-    const nss = [...this.pendingNamespaces];
-    this.pendingNamespaces.clear();
-    for (const key of claims) this.safely(() => this.syncClaim(key));
-    for (const key of volumes) this.safely(() => this.syncVolume(key));
-    for (const key of nss) this.safely(() => this.syncNamespace(key));
+    for (const sync of this.take()) this.safely(sync);
   }
 
   private safely(fn: () => void): void {

@@ -216,7 +216,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, quietMs));
-        if (Date.now() - lastChange >= quietMs) return;
+        if (Date.now() - lastChange >= quietMs && controllers.idle()) return;
       }
     },
     openWatchCount: () => state.openWatches.size,

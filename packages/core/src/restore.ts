@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ClusterClient } from './cluster-client.ts';
 import { formatClusterFailure } from './cluster-errors.ts';
-import type { ClaimToBind } from './cluster-wait-bound.ts';
+import { type ClaimToBind, claimKey } from './cluster-wait-bound.ts';
 import type { Logger } from './logger.ts';
 import { rewriteForTargetInPlace, validateEfsHost } from './manifest-rewrite.ts';
 import { LEGACY_MANIFESTS_DIR, type ManifestVolume, walkManifests } from './manifests-walk.ts';
@@ -14,6 +14,7 @@ import {
   type RestoreWork,
   runPool,
 } from './restore-apply.ts';
+import { createEarlyBoundCheck } from './restore-bound-early.ts';
 import {
   decideRestore,
   type LivePersistentVolume,
@@ -91,6 +92,11 @@ export interface RestoreOptions {
   now?: () => Date;
   /** Milliseconds, for phase timings and waits (default `performance.now`). */
   clock?: () => number;
+  /**
+   * How long after its last volume is applied a namespace's claims are listed, while the apply goes on, to see
+   * which are Bound already (default 100 ms: the PV controller's time to bind); the rest are waited for after.
+   */
+  earlyBoundLagMs?: number;
   /** Between two LISTs while waiting for replaced objects to be gone (default 500 ms). */
   gonePollIntervalMs?: number;
   /**
@@ -291,38 +297,48 @@ export async function restoreVolumes(options: RestoreOptions): Promise<RestoreRe
   if (!dryRun && pending.length > 0) {
     const claims: ClaimToBind[] = [];
     const waiting = new Map<string, Work>();
+    let boundEarly = new Set<string>();
     await phase('Apply to the target cluster', async () => {
       const gone = createGoneWaiter(cluster, clock, options.gonePollIntervalMs ?? 500, logger);
       const deadline = clock() + (options.waitTimeoutMs ?? 600_000);
       const workers = Math.max(1, Math.ceil((options.concurrency ?? 64) * 1.25));
+      const perNamespace = new Map<string, number>();
+      for (const item of pending) {
+        perNamespace.set(item.volume.namespace, (perNamespace.get(item.volume.namespace) ?? 0) + 1);
+      }
+      const early = createEarlyBoundCheck(cluster, perNamespace, {
+        lagMs: options.earlyBoundLagMs ?? 100,
+        logger,
+      });
       await runPool(pending, workers, async (item) => {
         const reason = await applyRestoreWork(item, cluster, gone, deadline, namespacesCreated);
+        let claim: ClaimToBind | undefined;
         if (reason !== undefined) {
           item.result.outcome = 'failed';
           item.result.reason = reason;
         } else if (item.decision?.kind === 'apply' && item.decision.wait) {
-          const claim = {
-            namespace: item.volume.namespace,
-            name: item.volume.pvcName,
-            pvName: item.volume.pvName,
-          };
+          claim = { namespace: item.volume.namespace, name: item.volume.pvcName, pvName: item.volume.pvName };
           claims.push(claim);
-          waiting.set(`${claim.namespace}/${claim.name}`, item);
+          waiting.set(claimKey(claim), item);
         }
+        early.done(item.volume.namespace, claim);
       });
       gone.stop();
+      boundEarly = await early.finish();
       const applied = pending.filter((i) => i.result.outcome !== 'failed').length;
       logger.info(
-        `Applied ${applied} of ${pending.length} volume(s); ${namespacesCreated.size} namespace(s) created`,
+        `Applied ${applied} of ${pending.length} volume(s); ${namespacesCreated.size} namespace(s) created; ${boundEarly.size} claim(s) already Bound`,
       );
     });
     if (claims.length > 0) {
       await phase('Wait for Bound', async () => {
         const waitMs = options.waitTimeoutMs ?? 600_000;
-        const states = await cluster.waitForBound(claims, { deadlineMs: waitMs });
+        const unbound = claims.filter((c) => !boundEarly.has(claimKey(c)));
+        const states =
+          unbound.length > 0 ? await cluster.waitForBound(unbound, { deadlineMs: waitMs }) : new Map();
         let bound = 0;
         for (const [key, item] of waiting) {
-          const state = states.get(key);
+          const state = boundEarly.has(key) ? { bound: true } : states.get(key);
           if (state?.bound) {
             bound++;
             continue;
