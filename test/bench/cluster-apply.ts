@@ -206,7 +206,10 @@ const PAIRS = 1_000;
 export const clusterApplyMeasurement: Measurement = {
   name: 'cluster-apply',
   description: `core cluster client: server-side apply of ${PAIRS} PV/PVC pairs at 5 ms latency, concurrency 64, then wait Bound`,
-  budgets: [{ figure: 'apply ÷ floor', max: 2, text: '< 2× requests × latency ÷ concurrency (DESIGN §8)' }],
+  // No budget here: DESIGN §8's "within 2× of the floor" is the 10,000-volume restore's (see `restore`). At
+  // 1,000 pairs, a cold client's fixed costs (64 TLS handshakes, code not yet optimised) are a large share of a
+  // 164 ms floor; this measurement is for comparing the client's changes with each other.
+  budgets: [],
   async run() {
     const t = await measureClusterApply({ pairs: PAIRS, latencyMs: 5, concurrency: 64 });
     return {
@@ -222,7 +225,7 @@ export const clusterApplyMeasurement: Measurement = {
         { name: 'wait Bound', value: t.waitBoundMs, unit: 'ms' },
       ],
       notes: [
-        `emulator in its own process; ${t.namespaces} namespaces; peak ${t.peakInFlight} requests in flight`,
+        `emulator in its own process; ${t.namespaces} namespaces; peak ${t.peakInFlight} requests in flight; no budget (DESIGN §8's floor budget is the 10,000-volume restore's)`,
       ],
     };
   },
