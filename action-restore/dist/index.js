@@ -50243,6 +50243,59 @@ function stillThere(pvName, claimKey3, seen) {
   return `replace-existing: deleted, but ${parts.join("; ") || "the objects are still there"} when the wait timed out; stop what uses the claim and rerun (the rerun creates them once they are gone)`;
 }
 
+// packages/core/src/restore-bound-early.ts
+function createEarlyBoundCheck(cluster, volumesPerNamespace, options) {
+  const left = new Map(volumesPerNamespace);
+  const claims = /* @__PURE__ */ new Map();
+  const timers = /* @__PURE__ */ new Map();
+  const inFlight = /* @__PURE__ */ new Set();
+  const bound = /* @__PURE__ */ new Set();
+  let finished = false;
+  const list = async (namespace, toCheck) => {
+    const r = await cluster.listPersistentVolumeClaims({ namespace });
+    if (!r.ok) {
+      options.logger.debug(`checking claims in ${namespace} early: ${formatClusterFailure(r)}`);
+      return;
+    }
+    const volumeOf = /* @__PURE__ */ new Map();
+    for (const pvc of r.value.items) {
+      if (pvc.status?.phase === "Bound") volumeOf.set(pvc.metadata?.name ?? "", pvc.spec?.volumeName);
+    }
+    for (const c of toCheck) if (volumeOf.get(c.name) === c.pvName) bound.add(claimKey(c));
+  };
+  const startList = (namespace) => {
+    timers.delete(namespace);
+    const toCheck = claims.get(namespace) ?? [];
+    claims.delete(namespace);
+    const p = list(namespace, toCheck).catch((error3) => options.logger.debug(`checking claims in ${namespace} early: ${error3}`)).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+  return {
+    done(namespace, claim2) {
+      if (finished) return;
+      if (claim2) {
+        const list2 = claims.get(namespace);
+        if (list2) list2.push(claim2);
+        else claims.set(namespace, [claim2]);
+      }
+      const remaining = (left.get(namespace) ?? 1) - 1;
+      left.set(namespace, remaining);
+      if (remaining > 0 || !claims.has(namespace)) return;
+      timers.set(
+        namespace,
+        setTimeout(() => startList(namespace), options.lagMs)
+      );
+    },
+    async finish() {
+      finished = true;
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+      while (inFlight.size > 0) await Promise.all(inFlight);
+      return bound;
+    }
+  };
+}
+
 // packages/core/src/restore-decide.ts
 var REPLACE_HINT = "With replace-existing (--replace-existing), efs-dr deletes that PersistentVolume and its claim and creates them again with the new source; the reclaim policy is Retain, so the data on the file system is never touched (pods using the claim must be stopped first, or the claim's deletion waits for them).";
 function describePersistentVolumeSource(source) {
@@ -50681,38 +50734,47 @@ async function restoreVolumes(options) {
   if (!dryRun && pending.length > 0) {
     const claims = [];
     const waiting = /* @__PURE__ */ new Map();
+    let boundEarly = /* @__PURE__ */ new Set();
     await phase("Apply to the target cluster", async () => {
       const gone = createGoneWaiter(cluster, clock, options.gonePollIntervalMs ?? 500, logger);
       const deadline = clock() + (options.waitTimeoutMs ?? 6e5);
       const workers = Math.max(1, Math.ceil((options.concurrency ?? 64) * 1.25));
+      const perNamespace = /* @__PURE__ */ new Map();
+      for (const item of pending) {
+        perNamespace.set(item.volume.namespace, (perNamespace.get(item.volume.namespace) ?? 0) + 1);
+      }
+      const early = createEarlyBoundCheck(cluster, perNamespace, {
+        lagMs: options.earlyBoundLagMs ?? 100,
+        logger
+      });
       await runPool(pending, workers, async (item) => {
         const reason = await applyRestoreWork(item, cluster, gone, deadline, namespacesCreated);
+        let claim2;
         if (reason !== void 0) {
           item.result.outcome = "failed";
           item.result.reason = reason;
         } else if (item.decision?.kind === "apply" && item.decision.wait) {
-          const claim2 = {
-            namespace: item.volume.namespace,
-            name: item.volume.pvcName,
-            pvName: item.volume.pvName
-          };
+          claim2 = { namespace: item.volume.namespace, name: item.volume.pvcName, pvName: item.volume.pvName };
           claims.push(claim2);
-          waiting.set(`${claim2.namespace}/${claim2.name}`, item);
+          waiting.set(claimKey(claim2), item);
         }
+        early.done(item.volume.namespace, claim2);
       });
       gone.stop();
+      boundEarly = await early.finish();
       const applied = pending.filter((i) => i.result.outcome !== "failed").length;
       logger.info(
-        `Applied ${applied} of ${pending.length} volume(s); ${namespacesCreated.size} namespace(s) created`
+        `Applied ${applied} of ${pending.length} volume(s); ${namespacesCreated.size} namespace(s) created; ${boundEarly.size} claim(s) already Bound`
       );
     });
     if (claims.length > 0) {
       await phase("Wait for Bound", async () => {
         const waitMs = options.waitTimeoutMs ?? 6e5;
-        const states = await cluster.waitForBound(claims, { deadlineMs: waitMs });
+        const unbound = claims.filter((c) => !boundEarly.has(claimKey(c)));
+        const states = unbound.length > 0 ? await cluster.waitForBound(unbound, { deadlineMs: waitMs }) : /* @__PURE__ */ new Map();
         let bound = 0;
         for (const [key, item] of waiting) {
-          const state = states.get(key);
+          const state = boundEarly.has(key) ? { bound: true } : states.get(key);
           if (state?.bound) {
             bound++;
             continue;
