@@ -603,6 +603,8 @@ async function runStep(
       cwd: action.cwd,
       secrets: [stands.github.token, ...(action.secrets ?? [])],
       timeoutMs: 120_000,
+      // Interrupted (Ctrl-C), the run's directory stays with the rest of the demo, not in the system's temp.
+      tempParent: runs,
       ...(action.sha === undefined ? {} : { sha: action.sha }),
       ...(action.ref === undefined ? {} : { ref: action.ref }),
       ...(action.env === undefined ? {} : { env: action.env }),

@@ -145,6 +145,8 @@ describe('pnpm demo', () => {
     expect(run.stdout).toContain(`What was made so far is in ${dir}`);
     expect(await processesIn(dir)).toEqual([]);
     for (const port of ports) expect(await portOpen(port), `port ${port}`).toBe(false);
+    // The interrupted action run's directory (RUNNER_TEMP, file commands) is in the demo's, not in /tmp.
+    expect((await readdir(join(dir, 'runs'))).filter((n) => n.startsWith('runner-harness-'))).toHaveLength(1);
   }, 60_000);
 
   it('--help explains the options; an unknown option is a usage error', async () => {

@@ -48,6 +48,11 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Keep the temp directories (RUNNER_TEMP, files) for inspection; `cleanup()` removes them. */
   keepTemp?: boolean;
+  /**
+   * Where the run's own directory (RUNNER_TEMP, file commands, tool cache) is made; default the system's temp
+   * directory. A caller that can be interrupted mid-run passes its own directory, so nothing is left elsewhere.
+   */
+  tempParent?: string;
 }
 
 export interface ActionRun {
@@ -103,7 +108,7 @@ export function inputEnvName(name: string): string {
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const bundle = resolve(options.bundle);
   if (!existsSync(bundle)) throw new Error(`runAction: no bundle at ${bundle}`);
-  const root = await mkdtemp(join(tmpdir(), 'runner-harness-'));
+  const root = await mkdtemp(join(options.tempParent ?? tmpdir(), 'runner-harness-'));
   const runnerTemp = join(root, 'temp');
   const files = join(root, 'file-commands');
   const workspace = options.cwd ? resolve(options.cwd) : join(root, 'workspace');
