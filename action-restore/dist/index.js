@@ -50747,21 +50747,28 @@ async function restoreVolumes(options) {
         lagMs: options.earlyBoundLagMs ?? 100,
         logger
       });
-      await runPool(pending, workers, async (item) => {
-        const reason = await applyRestoreWork(item, cluster, gone, deadline, namespacesCreated);
-        let claim2;
-        if (reason !== void 0) {
-          item.result.outcome = "failed";
-          item.result.reason = reason;
-        } else if (item.decision?.kind === "apply" && item.decision.wait) {
-          claim2 = { namespace: item.volume.namespace, name: item.volume.pvcName, pvName: item.volume.pvName };
-          claims.push(claim2);
-          waiting.set(claimKey(claim2), item);
-        }
-        early.done(item.volume.namespace, claim2);
-      });
+      try {
+        await runPool(pending, workers, async (item) => {
+          const reason = await applyRestoreWork(item, cluster, gone, deadline, namespacesCreated);
+          let claim2;
+          if (reason !== void 0) {
+            item.result.outcome = "failed";
+            item.result.reason = reason;
+          } else if (item.decision?.kind === "apply" && item.decision.wait) {
+            claim2 = {
+              namespace: item.volume.namespace,
+              name: item.volume.pvcName,
+              pvName: item.volume.pvName
+            };
+            claims.push(claim2);
+            waiting.set(claimKey(claim2), item);
+          }
+          early.done(item.volume.namespace, claim2);
+        });
+      } finally {
+        boundEarly = await early.finish();
+      }
       gone.stop();
-      boundEarly = await early.finish();
       const applied = pending.filter((i) => i.result.outcome !== "failed").length;
       logger.info(
         `Applied ${applied} of ${pending.length} volume(s); ${namespacesCreated.size} namespace(s) created; ${boundEarly.size} claim(s) already Bound`

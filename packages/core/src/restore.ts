@@ -310,21 +310,29 @@ export async function restoreVolumes(options: RestoreOptions): Promise<RestoreRe
         lagMs: options.earlyBoundLagMs ?? 100,
         logger,
       });
-      await runPool(pending, workers, async (item) => {
-        const reason = await applyRestoreWork(item, cluster, gone, deadline, namespacesCreated);
-        let claim: ClaimToBind | undefined;
-        if (reason !== undefined) {
-          item.result.outcome = 'failed';
-          item.result.reason = reason;
-        } else if (item.decision?.kind === 'apply' && item.decision.wait) {
-          claim = { namespace: item.volume.namespace, name: item.volume.pvcName, pvName: item.volume.pvName };
-          claims.push(claim);
-          waiting.set(claimKey(claim), item);
-        }
-        early.done(item.volume.namespace, claim);
-      });
+      try {
+        await runPool(pending, workers, async (item) => {
+          const reason = await applyRestoreWork(item, cluster, gone, deadline, namespacesCreated);
+          let claim: ClaimToBind | undefined;
+          if (reason !== undefined) {
+            item.result.outcome = 'failed';
+            item.result.reason = reason;
+          } else if (item.decision?.kind === 'apply' && item.decision.wait) {
+            claim = {
+              namespace: item.volume.namespace,
+              name: item.volume.pvcName,
+              pvName: item.volume.pvName,
+            };
+            claims.push(claim);
+            waiting.set(claimKey(claim), item);
+          }
+          early.done(item.volume.namespace, claim);
+        });
+      } finally {
+        // Also when the apply throws: no list is left to start after it.
+        boundEarly = await early.finish();
+      }
       gone.stop();
-      boundEarly = await early.finish();
       const applied = pending.filter((i) => i.result.outcome !== 'failed').length;
       logger.info(
         `Applied ${applied} of ${pending.length} volume(s); ${namespacesCreated.size} namespace(s) created; ${boundEarly.size} claim(s) already Bound`,
