@@ -1,6 +1,7 @@
 // applyVolumes (core) against the Kubernetes API emulator through the real client-node, with a real
 // directory tree standing for the mounted EFS file system: what a merge provisions, what a rerun does, and
 // what happens to the other volumes when one cannot be provisioned.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -244,8 +245,11 @@ describe('applyVolumes: one volume failing does not stop the others', () => {
     expect(failed?.reason).toMatch(
       /PersistentVolume sales\.warehouse\.warehouse-dev\.warehouse-store already exists with nfs fs-old\.efs\.us-west-2\.amazonaws\.com:.*A PV's source is immutable/,
     );
-    // Its directory and manifest were made (they match the request), nothing of it on the cluster.
-    expect(failed?.steps).toEqual({ directory: 'created', manifest: 'written' });
+    // Refused before anything of it was touched: no directory, no manifest file, nothing on the cluster.
+    expect(failed?.steps).toEqual({});
+    expect(existsSync(volumeDir('sales', 'warehouse', 'warehouse-dev', 'warehouse-store'))).toBe(false);
+    expect(existsSync(join(fx.repo, failed?.volume.manifestPath ?? '-'))).toBe(false);
+    expect(first.manifestFiles.map((f) => f.path)).not.toContain(failed?.volume.manifestPath);
     expect(fx.writes().filter((r) => r.name === pvName || r.name === 'warehouse-store')).toEqual([]);
     expect((await readVolumesReport(reportPath())).map((r) => r.pvcName)).toEqual([
       'point-of-sale',
@@ -262,8 +266,8 @@ describe('applyVolumes: one volume failing does not stop the others', () => {
     expect(second.counts).toEqual({ created: 1, updated: 0, unchanged: 2, failed: 0 });
     const done = second.volumes.find((v) => v.volume.pvName === pvName);
     expect(done?.steps).toEqual({
-      directory: 'exists',
-      manifest: 'unchanged',
+      directory: 'created',
+      manifest: 'written',
       namespace: 'created',
       pv: 'created',
       pvc: 'created',

@@ -195,9 +195,10 @@ interface Work {
  * half-provisioning it would leave a state no plan showed.
  *
  * Then the mount is checked (a path that is not a mount point is refused unless `allowNonMountPoint`), the
- * cluster must answer, and each volume goes through directory → manifest file → cluster (read PV/PVC; if
- * they already match and the claim is Bound, nothing is written; otherwise namespace, PV, PVC by
- * server-side apply), with bounded concurrency; one failing volume never stops the others. Then one wait
+ * cluster must answer, and each volume goes through: its PV/PVC on the cluster read and checked (a volume
+ * the cluster refuses stops here, with nothing touched) → directory → manifest file → cluster (if PV and PVC
+ * already match and the claim is Bound, nothing is written; otherwise namespace, PV, PVC by server-side
+ * apply), with bounded concurrency; one failing volume never stops the others. Then one wait
  * for Bound over every applied claim, and one update of the volumes report for every volume that is in
  * place on the cluster. Throws UserError for environment problems (mount, EFS host, unreachable cluster).
  */
@@ -478,28 +479,9 @@ async function provisionVolume(w: Work, ctx: ProvisionContext): Promise<void> {
   const { result, manifests } = w;
   const v = result.volume;
   const { logger, cluster } = ctx;
-  let step: ApplyStepName = 'directory';
+  let step: ApplyStepName = 'cluster';
   try {
-    const dir = await ensureVolumeDirectory({
-      mountPath: ctx.mountPath,
-      efsPath: v.efsPath,
-      mode: ctx.config.directoryMode,
-      uid: ctx.config.uid,
-      gid: ctx.config.gid,
-      logger,
-    });
-    result.steps.directory = dir.created ? 'created' : 'exists';
-    result.warnings.push(...dir.warnings);
-
-    step = 'manifest';
-    result.steps.manifest = await writeManifestFile(
-      ctx.repoRoot,
-      resolve(ctx.repoRoot, v.manifestPath),
-      manifests.yaml,
-      { root: resolve(ctx.repoRoot, ctx.config.manifestsDir), checkedDirectories: ctx.checkedDirectories },
-    );
-
-    step = 'cluster';
+    // The cluster first: a volume it refuses (another source, strict mode) gets no directory and no manifest.
     const { snapshot } = ctx;
     const [pv, pvc] = snapshot
       ? [
@@ -527,6 +509,26 @@ async function provisionVolume(w: Work, ctx: ProvisionContext): Promise<void> {
     });
     if (decision.kind === 'refuse') return fail(w, step, decision.reason);
     w.drift = { pv: decision.pvDrift, pvc: decision.pvcDrift };
+
+    step = 'directory';
+    const dir = await ensureVolumeDirectory({
+      mountPath: ctx.mountPath,
+      efsPath: v.efsPath,
+      mode: ctx.config.directoryMode,
+      uid: ctx.config.uid,
+      gid: ctx.config.gid,
+      logger,
+    });
+    result.steps.directory = dir.created ? 'created' : 'exists';
+    result.warnings.push(...dir.warnings);
+
+    step = 'manifest';
+    result.steps.manifest = await writeManifestFile(
+      ctx.repoRoot,
+      resolve(ctx.repoRoot, v.manifestPath),
+      manifests.yaml,
+      { root: resolve(ctx.repoRoot, ctx.config.manifestsDir), checkedDirectories: ctx.checkedDirectories },
+    );
 
     if (decision.pvc === 'create') {
       step = 'namespace';
