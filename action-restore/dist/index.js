@@ -50274,8 +50274,8 @@ function createEarlyBoundCheck(cluster, volumesPerNamespace, options) {
     done(namespace, claim2) {
       if (finished) return;
       if (claim2) {
-        const list2 = claims.get(namespace);
-        if (list2) list2.push(claim2);
+        const ofNamespace = claims.get(namespace);
+        if (ofNamespace) ofNamespace.push(claim2);
         else claims.set(namespace, [claim2]);
       }
       const remaining = (left.get(namespace) ?? 1) - 1;

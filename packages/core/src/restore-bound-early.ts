@@ -65,8 +65,8 @@ export function createEarlyBoundCheck(
     done(namespace, claim) {
       if (finished) return;
       if (claim) {
-        const list = claims.get(namespace);
-        if (list) list.push(claim);
+        const ofNamespace = claims.get(namespace);
+        if (ofNamespace) ofNamespace.push(claim);
         else claims.set(namespace, [claim]);
       }
       const remaining = (left.get(namespace) ?? 1) - 1;
