@@ -423,6 +423,28 @@ describe('plan edge cases', () => {
     ]);
   });
 
+  it('fails a pull request that breaks efs-dr.yaml, at the line and field, touching nothing', async () => {
+    await emu.createBranch('bad-config', (await emu.branchSha('main')) ?? mainSha);
+    const config = `${await exampleConfig()}directoryMode: "0999"\n`;
+    await emu.commit({ branch: 'bad-config', files: { 'efs-dr.yaml': config } });
+    const pr = (await emu.createPullRequest({ head: 'bad-config', title: 'Config' })).number;
+    kube.requests.length = 0;
+    emu.requests.length = 0;
+    const run = await plan(pr);
+    expect(run.exitCode).toBe(1);
+    const line = config.split('\n').findIndex((l) => l.startsWith('directoryMode:')) + 1;
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        file: 'efs-dr.yaml',
+        line,
+        message: expect.stringMatching(/directoryMode/),
+      }),
+    );
+    expect(kube.requests).toEqual([]);
+    expect(githubWrites(emu)).toEqual([]);
+  });
+
   it('says which permission is missing when GitHub refuses to list the files', async () => {
     await emu.createBranch('no-permission', (await emu.branchSha('main')) ?? mainSha);
     await emu.commit({
