@@ -93,3 +93,57 @@ export async function fetchBaseRequests(
   );
   return { files: wanted.length, downloaded, reused };
 }
+
+/**
+ * Single files of the base commit (the config, the templates), written under `targetRoot` at the same
+ * repo-relative paths; a path the base does not have is skipped. Returns the paths found.
+ */
+export async function fetchBaseFiles(
+  client: GitHubClient,
+  options: GitHubRepo & { sha: string; paths: readonly string[]; checkoutRoot: string; targetRoot: string },
+): Promise<string[]> {
+  const { owner, repo, sha } = options;
+  const commit = await client.git.getCommit({ owner, repo, commit_sha: sha });
+  type TreeEntry = { path?: string; type?: string; sha?: string; mode?: string; size?: number };
+  const trees = new Map<string, Promise<TreeEntry[]>>();
+  const treeOf = (treeSha: string): Promise<TreeEntry[]> => {
+    let tree = trees.get(treeSha);
+    if (tree === undefined) {
+      tree = client.git.getTree({ owner, repo, tree_sha: treeSha }).then((r) => r.data.tree);
+      trees.set(treeSha, tree);
+    }
+    return tree;
+  };
+  const found: string[] = [];
+  for (const path of new Set(options.paths.map((p) => p.replace(/^\.\/+/, '')))) {
+    const parts = path.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..' || p === '.git')) continue;
+    let treeSha: string | undefined = commit.data.tree.sha;
+    let blobSha: string | undefined;
+    for (const [i, part] of parts.entries()) {
+      const entries = await treeOf(treeSha as string);
+      const entry = entries.find((e) => e.path === part);
+      const last = i === parts.length - 1;
+      if (!entry?.sha || entry.type !== (last ? 'blob' : 'tree') || entry.mode === '120000') break;
+      if (last) {
+        if ((entry.size ?? 0) <= MAX_BLOB_BYTES) blobSha = entry.sha;
+      } else treeSha = entry.sha;
+    }
+    if (blobSha === undefined) continue;
+    const target = join(options.targetRoot, path);
+    await mkdir(dirname(target), { recursive: true });
+    found.push(path);
+    // The checkout's copy when it is the same blob (the usual case: the pull request did not change it).
+    const local = await readFile(join(options.checkoutRoot, path)).catch(() => undefined);
+    if (local !== undefined && gitBlobSha(local) === blobSha) {
+      await writeFile(target, local);
+      continue;
+    }
+    const blob = await client.git.getBlob({ owner, repo, file_sha: blobSha });
+    await writeFile(
+      target,
+      Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8'),
+    );
+  }
+  return found;
+}

@@ -4,28 +4,35 @@
 // (a fork's) is enough; only the comment needs `pull-requests: write`, and without it the plan still lands
 // in the job summary.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import {
   type ChangedRequestFiles,
+  type ConfigChangePlan,
   changedRequestFiles,
   commentMarker,
+  DEFAULT_CONFIG_FILE,
+  type EfsDrConfig,
   FAILING_PLAN_ACTIONS,
   findMarkedComment,
   githubErrorMessage,
   githubErrorStatus,
+  loadConfig,
   loadTemplates,
+  type ManifestTemplates,
   PLACEHOLDER_EFS_HOST,
   type Plan,
+  type PlanCommentConfigChange,
   type PlanCommentRow,
   type PlanEntry,
   type Problem,
   type PullRequestEvent,
+  planConfigChangeFromCheckouts,
   planRequests,
   renderPlanComment,
   UserError,
   upsertStickyComment,
 } from '@efs-dr/core';
-import { fetchBaseRequests } from './base-tree.ts';
+import { fetchBaseFiles, fetchBaseRequests } from './base-tree.ts';
 import { PLAN_COMMENT_PURPOSE } from './constants.ts';
 import { type ActionContext, loadRepoConfig, permissionError, requireGitHub } from './context.ts';
 import { annotateProblem, type ModeResult, repoPath, type VolumeResult, writeSummary } from './report.ts';
@@ -85,6 +92,7 @@ export async function runPlan(ctx: ActionContext): Promise<ModeResult> {
 
   const baseRoot = await mkdtemp(join(runner.runnerTemp, 'efs-dr-base-'));
   let plan: Plan;
+  let configChange: ConfigChangePlan | undefined;
   try {
     await logger
       .group(`Base branch ${event.baseRef} at ${event.baseSha.slice(0, 7)}`, () =>
@@ -109,6 +117,15 @@ export async function runPlan(ctx: ActionContext): Promise<ModeResult> {
       ...(inputs.efsHost !== undefined ? { efsHost: inputs.efsHost } : {}),
       logger,
     });
+    configChange = await checkConfigChange(ctx, event, config, templates, plan.efsHost, baseRoot).catch(
+      (error: unknown) => {
+        throw permissionError(
+          error,
+          `reading the config of the base branch ${event.baseRef}`,
+          'contents: read',
+        );
+      },
+    );
   } finally {
     await rm(baseRoot, { recursive: true, force: true });
   }
@@ -119,11 +136,16 @@ export async function runPlan(ctx: ActionContext): Promise<ModeResult> {
     if (title) for (const p of entry.problems) annotateProblem('error', p, title, ctx.repoPrefix);
   }
   for (const p of scoped.warnings) annotateProblem('warning', p, 'efs-dr', ctx.repoPrefix);
+  const configProblems = configChange?.problems ?? [];
+  for (const p of configProblems)
+    annotateProblem('error', p, 'efs-dr: config change refused', ctx.repoPrefix);
+  const problems = [...scoped.problems, ...configProblems];
 
-  const body = planMarkdown(ctx, event, plan, scoped);
+  const body = planMarkdown(ctx, event, plan, { ...scoped, problems }, configChange);
   await logger.group('Report', async () => {
     await writeSummary(body);
-    if (inputs.comment) await postPlanComment(ctx, event, body, scoped.entries.length > 0);
+    const configChanges = configChange?.entries.some((e) => e.effect !== 'unchanged') ?? false;
+    if (inputs.comment) await postPlanComment(ctx, event, body, scoped.entries.length > 0 || configChanges);
     else logger.info("Not commenting ('comment: false')");
   });
 
@@ -141,6 +163,9 @@ export async function runPlan(ctx: ActionContext): Promise<ModeResult> {
   logger.info(summaryLine(scoped.entries).replace(/\*\*/g, ''));
   if (scoped.problems.length > 0) {
     result.failure = `${scoped.problems.length} problem${scoped.problems.length === 1 ? '' : 's'} in ${failed} volume request${failed === 1 ? '' : 's'} (see the annotations): nothing can be provisioned until ${scoped.problems.length === 1 ? 'it is' : 'they are'} fixed`;
+  } else if (configProblems.length > 0) {
+    const refused = configChange?.entries.filter((e) => e.effect === 'refused').length ?? 0;
+    result.failure = `the config change would make ${refused} provisioned volume${refused === 1 ? '' : 's'} impossible to reconcile (see the annotations): revert it`;
   }
   return result;
 }
@@ -188,6 +213,21 @@ function scopeToChanges(plan: Plan, changes: ChangedRequestFiles, repoPrefix: st
   return { entries, problems, warnings };
 }
 
+function configChangeComment(change: ConfigChangePlan): PlanCommentConfigChange {
+  return {
+    keys: change.changedKeys.length > 0 ? change.changedKeys : ['templates'],
+    volumes: change.entries.length,
+    rows: change.entries
+      .filter((e) => e.effect !== 'unchanged')
+      .map((e) => ({
+        pvName: e.pvName,
+        effect: e.effect === 'refused' ? 'refused' : 'update',
+        changes: e.reason ?? e.fields.join(', '),
+      })),
+    notes: change.notes,
+  };
+}
+
 function volumeResult(entry: PlanEntry): VolumeResult {
   const v = entry.volume;
   const reason =
@@ -224,7 +264,57 @@ function summaryLine(entries: readonly PlanEntry[]): string {
   return `Plan: ${parts.join(', ')}.`;
 }
 
-function planMarkdown(ctx: ActionContext, event: PullRequestEvent, plan: Plan, scoped: ScopedPlan): string {
+/**
+ * A pull request that changes the config or the templates changes how every provisioned volume renders: the
+ * base branch's config and templates are read through the API (as its requests are) and compared with these.
+ */
+async function checkConfigChange(
+  ctx: ActionContext,
+  event: PullRequestEvent,
+  config: EfsDrConfig,
+  templates: ManifestTemplates,
+  efsHost: string,
+  baseRoot: string,
+): Promise<ConfigChangePlan | undefined> {
+  const { logger } = ctx;
+  const github = requireGitHub(ctx);
+  const targetRoot = join(baseRoot, 'repo');
+  const baseRepo = join(targetRoot, ctx.repoPrefix);
+  const fetch = (paths: (string | undefined)[]) =>
+    fetchBaseFiles(github, {
+      owner: event.owner,
+      repo: event.repo,
+      sha: event.baseSha,
+      checkoutRoot: ctx.runner.workspace,
+      targetRoot,
+      paths: paths.flatMap((p) => (p === undefined || isAbsolute(p) ? [] : [repoPath(ctx.repoPrefix, p)])),
+    });
+  return logger.group('Config and templates against the base branch', async () => {
+    const configFile = config.file ?? DEFAULT_CONFIG_FILE;
+    const found = await fetch([configFile, config.templates.pv, config.templates.pvc]);
+    // The base's own template paths, when its config names others.
+    const baseConfig =
+      found.includes(repoPath(ctx.repoPrefix, configFile)) &&
+      (await loadConfig(baseRepo, configFile).catch(() => undefined));
+    if (baseConfig) await fetch([baseConfig.templates.pv, baseConfig.templates.pvc]);
+    return planConfigChangeFromCheckouts({
+      repoRoot: ctx.inputs.workingDirectory,
+      baseRoot: baseRepo,
+      config,
+      templates,
+      efsHost,
+      logger,
+    });
+  });
+}
+
+function planMarkdown(
+  ctx: ActionContext,
+  event: PullRequestEvent,
+  plan: Plan,
+  scoped: ScopedPlan,
+  configChange: ConfigChangePlan | undefined,
+): string {
   const rows: PlanCommentRow[] = scoped.entries.flatMap((e): PlanCommentRow[] => {
     const v = e.volume;
     if (!v) return [];
@@ -264,6 +354,7 @@ function planMarkdown(ctx: ActionContext, event: PullRequestEvent, plan: Plan, s
     summary: summaryLine(scoped.entries),
     rows,
     problems: scoped.problems.map((p) => ({ ...p, file: repoPath(ctx.repoPrefix, p.file) })),
+    ...(configChange ? { configChange: configChangeComment(configChange) } : {}),
     links: { serverUrl: ctx.runner.serverUrl, owner: event.owner, repo: event.repo, sha: event.headSha },
     footer: notes.join('\n\n'),
   });

@@ -445,6 +445,53 @@ describe('plan edge cases', () => {
     expect(githubWrites(emu)).toEqual([]);
   });
 
+  it('plans a config change against the provisioned volumes: a new label updates them, and passes', async () => {
+    await emu.createBranch('config-labels', (await emu.branchSha('main')) ?? mainSha);
+    await emu.commit({
+      branch: 'config-labels',
+      files: { 'efs-dr.yaml': `${await exampleConfig()}labels:\n  cost-center: cc-42\n` },
+    });
+    const pr = (await emu.createPullRequest({ head: 'config-labels', title: 'Label everything' })).number;
+    const run = await plan(pr);
+    expect(run.exitCode).toBe(0);
+    const body = emu.comments(pr)[0]?.body ?? '';
+    expect(body).toContain(
+      '#### Config change (`labels`): 3 of 3 provisioned volume(s) would change on the next reconcile',
+    );
+    expect(body).toContain(
+      '| <code>sales.shipping.shipping-dev.shipping-dev</code> | update | PersistentVolume metadata.labels.cost-center, PersistentVolumeClaim metadata.labels.cost-center |',
+    );
+    expect(run.summary).toContain('#### Config change (`labels`)');
+  });
+
+  it('refuses a config change that would move the provisioned volumes, at the key’s line', async () => {
+    await emu.createBranch('config-root', (await emu.branchSha('main')) ?? mainSha);
+    const config = `${await exampleConfig()}volumesRoot: /k8s-volumes\n`;
+    await emu.commit({ branch: 'config-root', files: { 'efs-dr.yaml': config } });
+    const pr = (await emu.createPullRequest({ head: 'config-root', title: 'Move' })).number;
+    kube.requests.length = 0;
+    emu.requests.length = 0;
+    const run = await plan(pr);
+    expect(run.exitCode).toBe(1);
+    const line = config.split('\n').findIndex((l) => l.startsWith('volumesRoot:')) + 1;
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        title: 'efs-dr: config change refused',
+        file: 'efs-dr.yaml',
+        line,
+        message: expect.stringMatching(
+          /^volumesRoot: this change would make 3 provisioned volume\(s\) impossible to reconcile, .*a PV's source is immutable once created/,
+        ),
+      }),
+    );
+    const body = emu.comments(pr)[0]?.body ?? '';
+    expect(body).toContain('#### Config change (`volumesRoot`): 3 of 3 provisioned volume(s)');
+    expect(body).toMatch(/\| refused \| its PersistentVolume's NFS source would change from /);
+    expect(kube.requests).toEqual([]);
+    expect(githubWrites(emu).filter((w) => !/\/issues\/\d+\/comments/.test(w))).toEqual([]);
+  });
+
   it('says which permission is missing when GitHub refuses to list the files', async () => {
     await emu.createBranch('no-permission', (await emu.branchSha('main')) ?? mainSha);
     await emu.commit({

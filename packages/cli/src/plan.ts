@@ -2,12 +2,14 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
+  type ConfigChangePlan,
   efsHostMessage,
   loadConfig,
   loadTemplates,
   PLACEHOLDER_EFS_HOST,
   type Plan,
   type PlanEntry,
+  planConfigChangeFromCheckouts,
   planRequests,
   streamLogger,
 } from '@efs-dr/core';
@@ -36,7 +38,8 @@ const options = {
   base: {
     type: 'string',
     valueName: 'DIR',
-    description: 'Checkout of the base branch, to detect conflicts and changes to provisioned volumes.',
+    description:
+      'Checkout of the base branch, to detect conflicts and changes to provisioned volumes (also those a change of the config or the templates makes).',
   },
   'efs-host': {
     type: 'string',
@@ -98,8 +101,35 @@ function summaryLine(plan: Plan): string {
   return `Plan: ${parts.join(', ')}.`;
 }
 
+const EFFECT_LABEL: Record<ConfigChangePlan['entries'][number]['effect'], string> = {
+  unchanged: 'unchanged',
+  updated: 'update',
+  refused: 'REFUSED',
+};
+
+/** What a config or template change does to the provisioned volumes: the changed ones, then a count. */
+function configChangeText(change: ConfigChangePlan): string {
+  const changed = change.entries.filter((e) => e.effect !== 'unchanged');
+  const keys = change.changedKeys.join(', ') || 'the templates';
+  const lines = [`Config change (${keys}) against the ${change.entries.length} provisioned volume(s):`];
+  if (changed.length > 0) {
+    lines.push(
+      formatTable(
+        ['ON RECONCILE', 'VOLUME (PV)', 'CHANGES'],
+        changed.map((e) => [EFFECT_LABEL[e.effect], e.pvName, e.reason ?? e.fields.join(', ')]),
+      ).trimEnd(),
+    );
+  }
+  const n = (effect: string) => change.entries.filter((e) => e.effect === effect).length;
+  lines.push(
+    `${n('updated')} updated on the next reconcile, ${n('refused')} refused, ${n('unchanged')} unchanged.`,
+  );
+  for (const note of change.notes) lines.push(`Note: ${note}.`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** The --json document. */
-export function planJson(plan: Plan) {
+export function planJson(plan: Plan, configChange?: ConfigChangePlan) {
   return {
     command: 'plan',
     ok: plan.ok,
@@ -125,6 +155,7 @@ export function planJson(plan: Plan) {
     })),
     problems: plan.problems,
     warnings: plan.warnings,
+    ...(configChange ? { configChange } : {}),
   };
 }
 
@@ -164,10 +195,23 @@ async function run(context: CommandContext): Promise<number> {
     logger: values.json ? streamLogger(context.stderr, { debug: values.verbose === true }) : logger,
   });
 
-  writeProblems(context.stderr, plan.problems, 'error');
+  const configChange =
+    values.base === undefined
+      ? undefined
+      : await planConfigChangeFromCheckouts({
+          repoRoot: context.cwd,
+          baseRoot: resolve(context.cwd, values.base),
+          config,
+          templates,
+          efsHost: plan.efsHost,
+          logger,
+        });
+  const configProblems = configChange?.problems ?? [];
+  const ok = plan.ok && configProblems.length === 0;
+  writeProblems(context.stderr, [...plan.problems, ...configProblems], 'error');
   writeProblems(context.stderr, plan.warnings, 'warning');
   if (values.json) {
-    await writeJson(context.stdout, planJson(plan));
+    await writeJson(context.stdout, { ...planJson(plan, configChange), ok });
   } else {
     const out = context.stdout;
     if (dirState === undefined) out.write(`No requests directory (${requestsDir}): nothing to plan.\n`);
@@ -180,14 +224,12 @@ async function run(context: CommandContext): Promise<number> {
           `Manifests rendered with the placeholder EFS host ${PLACEHOLDER_EFS_HOST}; pass --efs-host to render the real one.\n`,
         );
       }
-      if (!plan.ok) {
-        out.write(
-          `${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (listed on stderr).\n`,
-        );
-      }
     }
+    if (configChange) out.write(`\n${configChangeText(configChange)}`);
+    const problems = plan.problems.length + configProblems.length;
+    if (!ok) out.write(`${problems} problem${problems === 1 ? '' : 's'} (listed on stderr).\n`);
   }
-  return plan.ok ? EXIT_OK : EXIT_FAILED;
+  return ok ? EXIT_OK : EXIT_FAILED;
 }
 
 export const planCommand: Command = { name: 'plan', summary, usage, options, run };

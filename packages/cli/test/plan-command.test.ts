@@ -198,6 +198,67 @@ describe('efs-dr plan: the sample apps', () => {
   });
 });
 
+describe('efs-dr plan --base: a change of efs-dr.yaml against the provisioned volumes', () => {
+  const requests = {
+    'requests/sales/a.yaml': requestYaml(),
+    'requests/sales/b.yaml': requestYaml({ name: 'b', application: 'b' }),
+  };
+
+  it('lists a new label as an update on the next reconcile, and exits 0', async () => {
+    const base = writeTree({ ...requests, 'efs-dr.yaml': 'uid: 0\n' });
+    const head = writeTree({ ...requests, 'efs-dr.yaml': 'uid: 0\nlabels:\n  team: blue\n' });
+    try {
+      const r = await cli(['plan', '--base', base], head);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Config change (labels) against the 2 provisioned volume(s):');
+      expect(r.stdout).toMatch(
+        /^update\s+sales\.b\.warehouse-dev\.b\s+PersistentVolume metadata\.labels\.team, PersistentVolumeClaim metadata\.labels\.team$/m,
+      );
+      expect(r.stdout).toContain('2 updated on the next reconcile, 0 refused, 0 unchanged.');
+      const json = JSON.parse((await cli(['plan', '--base', base, '--json'], head)).stdout);
+      expect(json.ok).toBe(true);
+      expect(json.configChange.changedKeys).toEqual(['labels']);
+      expect(json.configChange.entries.map((e: { effect: string }) => e.effect)).toEqual([
+        'updated',
+        'updated',
+      ]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+      rmSync(head, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a new volumesRoot at its line in efs-dr.yaml (PV sources are immutable), and exits 1', async () => {
+    const base = writeTree(requests);
+    const head = writeTree({ ...requests, 'efs-dr.yaml': '# moved\nvolumesRoot: /k8s-volumes\n' });
+    try {
+      const r = await cli(['plan', '--base', base], head);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^efs-dr\.yaml:2:1: volumesRoot: this change would make 2 provisioned volume\(s\) impossible to reconcile, starting with sales\.warehouse\.warehouse-dev\.warehouse-store: its PersistentVolume's NFS source would change from .*:\/k8s-static-volumes\/sales\/warehouse\/warehouse-dev\/warehouse-store to .*:\/k8s-volumes\/sales\/warehouse\/warehouse-dev\/warehouse-store, and a PV's source is immutable once created/m,
+      );
+      expect(r.stdout).toMatch(/^REFUSED\s+sales\.b\.warehouse-dev\.b\s+its PersistentVolume's NFS source/m);
+      expect(r.stdout).toContain('0 updated on the next reconcile, 2 refused, 0 unchanged.');
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+      rmSync(head, { recursive: true, force: true });
+    }
+  });
+
+  it('says nothing about the config when it did not change', async () => {
+    const base = writeTree({ ...requests, 'efs-dr.yaml': 'uid: 0\n' });
+    const head = writeTree({ ...requests, 'efs-dr.yaml': 'uid: 0\n' });
+    try {
+      const r = await cli(['plan', '--base', base], head);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('Config change');
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+      rmSync(head, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('efs-dr plan: usage and environment', () => {
   it('--help on the program and on plan exits 0 and documents the options', async () => {
     const program = await realCli(['--help'], repoRoot);

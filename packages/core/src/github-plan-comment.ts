@@ -33,6 +33,17 @@ export interface PlanCommentProblem {
   field?: string;
 }
 
+export interface PlanCommentConfigChange {
+  /** The changed config keys (`labels`, `volumesRoot`), or `templates` for the templates' content. */
+  keys: string[];
+  /** Provisioned volumes in all. */
+  volumes: number;
+  /** The volumes that change: `update` or `refused`, and the fields or the reason. */
+  rows: { pvName: string; effect: string; changes: string }[];
+  /** Plain sentences (changes that reach new volumes only). */
+  notes: string[];
+}
+
 export interface PlanCommentInput {
   /** Hidden marker put first (see `commentMarker`), so `upsertStickyComment` finds the comment again. */
   marker?: string;
@@ -44,6 +55,8 @@ export interface PlanCommentInput {
   problems?: readonly PlanCommentProblem[];
   /** Turns problem locations into links to the file at a commit. */
   links?: { serverUrl: string; owner: string; repo: string; sha: string };
+  /** What a change of the config or the templates does to the provisioned volumes. */
+  configChange?: PlanCommentConfigChange;
   /** Markdown at the very end (e.g. the run's link). Not escaped: trusted. */
   footer?: string;
   /** Character budget; GitHub's comment limit by default. */
@@ -115,8 +128,35 @@ export function renderPlanComment(input: PlanCommentInput): string {
       }
     }
   }
+  if (input.configChange) out.push(...configChangeSection(input.configChange, budget));
   const body = `${out.join('\n').replace(/\n+$/, '\n')}${footer}`;
   return body;
+}
+
+function configChangeSection(change: PlanCommentConfigChange, budget: number): string[] {
+  const keys = change.keys.map(codeSpan).join(', ');
+  const out = [
+    `#### Config change (${keys}): ${change.rows.length} of ${change.volumes} provisioned volume(s) would change on the next reconcile`,
+    '',
+  ];
+  budget -= joinLength(out);
+  if (change.rows.length > 0) {
+    const header = ['| Volume | On the next reconcile | What changes |', '| --- | --- | --- |'];
+    out.push(...header);
+    budget -= joinLength(header);
+    const rows = change.rows.map(
+      (r) => `| ${htmlCode(r.pvName)} | ${escapeCell(r.effect)} | ${escapeCell(r.changes)} |`,
+    );
+    const shown = takeWhileFits(rows, budget);
+    out.push(...shown.items);
+    if (shown.items.length < rows.length) {
+      out.push('', `… and ${rows.length - shown.items.length} more (see the job log)`);
+    }
+    out.push('');
+  }
+  for (const note of change.notes) out.push(`- ${escapeText(note)}`);
+  if (change.notes.length > 0) out.push('');
+  return out;
 }
 
 function problemText(p: PlanCommentProblem): string {

@@ -19,6 +19,7 @@ export * from './manifests-walk.ts';
 export * from './mount.ts';
 export * from './naming.ts';
 export * from './plan.ts';
+export * from './plan-config-change.ts';
 export * from './problem.ts';
 export * from './quantity.ts';
 export * from './render.ts';
