@@ -381,6 +381,18 @@ describe('plan of a pull request from a fork (read-only token)', () => {
   });
 });
 
+/** Opens a pull request that changes only efs-dr.yaml, and plans it with the request logs emptied first. */
+async function planConfig(branch: string, config: string): Promise<{ pr: number; run: ActionRun }> {
+  await emu.createBranch(branch, (await emu.branchSha('main')) ?? mainSha);
+  await emu.commit({ branch, files: { 'efs-dr.yaml': config } });
+  const pr = (await emu.createPullRequest({ head: branch, title: `efs-dr.yaml: ${branch}` })).number;
+  kube.requests.length = 0;
+  emu.requests.length = 0;
+  return { pr, run: await plan(pr) };
+}
+
+const lineOf = (text: string, key: string) => text.split('\n').findIndex((l) => l.startsWith(`${key}:`)) + 1;
+
 describe('plan edge cases', () => {
   it('does not comment on a pull request that changes no request', async () => {
     await emu.createBranch('docs-only', (await emu.branchSha('main')) ?? mainSha);
@@ -424,15 +436,10 @@ describe('plan edge cases', () => {
   });
 
   it('fails a pull request that breaks efs-dr.yaml, at the line and field, touching nothing', async () => {
-    await emu.createBranch('bad-config', (await emu.branchSha('main')) ?? mainSha);
     const config = `${await exampleConfig()}directoryMode: "0999"\n`;
-    await emu.commit({ branch: 'bad-config', files: { 'efs-dr.yaml': config } });
-    const pr = (await emu.createPullRequest({ head: 'bad-config', title: 'Config' })).number;
-    kube.requests.length = 0;
-    emu.requests.length = 0;
-    const run = await plan(pr);
+    const { run } = await planConfig('bad-config', config);
     expect(run.exitCode).toBe(1);
-    const line = config.split('\n').findIndex((l) => l.startsWith('directoryMode:')) + 1;
+    const line = lineOf(config, 'directoryMode');
     expect(run.annotations).toContainEqual(
       expect.objectContaining({
         level: 'error',
@@ -446,13 +453,10 @@ describe('plan edge cases', () => {
   });
 
   it('plans a config change against the provisioned volumes: a new label updates them, and passes', async () => {
-    await emu.createBranch('config-labels', (await emu.branchSha('main')) ?? mainSha);
-    await emu.commit({
-      branch: 'config-labels',
-      files: { 'efs-dr.yaml': `${await exampleConfig()}labels:\n  cost-center: cc-42\n` },
-    });
-    const pr = (await emu.createPullRequest({ head: 'config-labels', title: 'Label everything' })).number;
-    const run = await plan(pr);
+    const { pr, run } = await planConfig(
+      'config-labels',
+      `${await exampleConfig()}labels:\n  cost-center: cc-42\n`,
+    );
     expect(run.exitCode).toBe(0);
     const body = emu.comments(pr)[0]?.body ?? '';
     expect(body).toContain(
@@ -465,15 +469,10 @@ describe('plan edge cases', () => {
   });
 
   it('refuses a config change that would move the provisioned volumes, at the key’s line', async () => {
-    await emu.createBranch('config-root', (await emu.branchSha('main')) ?? mainSha);
     const config = `${await exampleConfig()}volumesRoot: /k8s-volumes\n`;
-    await emu.commit({ branch: 'config-root', files: { 'efs-dr.yaml': config } });
-    const pr = (await emu.createPullRequest({ head: 'config-root', title: 'Move' })).number;
-    kube.requests.length = 0;
-    emu.requests.length = 0;
-    const run = await plan(pr);
+    const { pr, run } = await planConfig('config-root', config);
     expect(run.exitCode).toBe(1);
-    const line = config.split('\n').findIndex((l) => l.startsWith('volumesRoot:')) + 1;
+    const line = lineOf(config, 'volumesRoot');
     expect(run.annotations).toContainEqual(
       expect.objectContaining({
         level: 'error',
