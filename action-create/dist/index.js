@@ -17,7 +17,7 @@ import {
   setFailed,
   setSecret,
   writeOutputs
-} from "./chunks/chunk-D22KWPGK.js";
+} from "./chunks/chunk-OAWZUH6Q.js";
 import "./chunks/chunk-FHTODOD6.js";
 import "./chunks/chunk-GR46ACUW.js";
 import {
@@ -154,8 +154,8 @@ async function run() {
       `${ACTION_NAME}: mode ${inputs.mode} on ${runner.eventName} in ${runner.repository.owner}/${runner.repository.repo}`
     );
     let result;
-    if (inputs.mode === "plan") result = await (await import("./chunks/plan-mode-FYNNWUKN.js")).runPlan(ctx);
-    else result = await (await import("./chunks/apply-mode-D56OB3E4.js")).runApply(ctx);
+    if (inputs.mode === "plan") result = await (await import("./chunks/plan-mode-F5UQUHOH.js")).runPlan(ctx);
+    else result = await (await import("./chunks/apply-mode-77FPXXGM.js")).runApply(ctx);
     writeOutputs(result);
     if (result.failure) setFailed(`${ACTION_NAME}: ${result.failure}`);
   } catch (error) {

@@ -71,19 +71,10 @@ export async function fetchBaseRequests(
   const queue = [...wanted];
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const target = join(options.targetRoot, next.path);
-      await mkdir(dirname(target), { recursive: true });
-      const local = join(options.checkoutRoot, next.path);
-      const content = await readFile(local).catch(() => undefined);
-      if (content !== undefined && gitBlobSha(content) === next.sha) {
-        await copyFile(local, target);
-        reused++;
-        continue;
-      }
-      const blob = await client.git.getBlob({ owner, repo, file_sha: next.sha });
-      const bytes = Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8');
-      await writeFile(target, bytes);
-      downloaded++;
+      const { checkoutRoot, targetRoot } = options;
+      const how = await writeBaseBlob(client, { owner, repo, ...next, checkoutRoot, targetRoot });
+      if (how === 'reused') reused++;
+      else downloaded++;
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 8, queue.length));
@@ -130,20 +121,31 @@ export async function fetchBaseFiles(
       } else treeSha = entry.sha;
     }
     if (blobSha === undefined) continue;
-    const target = join(options.targetRoot, path);
-    await mkdir(dirname(target), { recursive: true });
+    const { checkoutRoot, targetRoot } = options;
+    await writeBaseBlob(client, { owner, repo, path, sha: blobSha, checkoutRoot, targetRoot });
     found.push(path);
-    // The checkout's copy when it is the same blob (the usual case: the pull request did not change it).
-    const local = await readFile(join(options.checkoutRoot, path)).catch(() => undefined);
-    if (local !== undefined && gitBlobSha(local) === blobSha) {
-      await writeFile(target, local);
-      continue;
-    }
-    const blob = await client.git.getBlob({ owner, repo, file_sha: blobSha });
-    await writeFile(
-      target,
-      Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8'),
-    );
   }
   return found;
+}
+
+/**
+ * Writes one blob of the base commit under `targetRoot` at its repo-relative path: the checkout's copy when it
+ * is the same blob (git's content hash; the usual case, the pull request did not change the file), else
+ * downloaded.
+ */
+async function writeBaseBlob(
+  client: GitHubClient,
+  blob: GitHubRepo & { path: string; sha: string; checkoutRoot: string; targetRoot: string },
+): Promise<'reused' | 'downloaded'> {
+  const target = join(blob.targetRoot, blob.path);
+  await mkdir(dirname(target), { recursive: true });
+  const local = join(blob.checkoutRoot, blob.path);
+  const content = await readFile(local).catch(() => undefined);
+  if (content !== undefined && gitBlobSha(content) === blob.sha) {
+    await copyFile(local, target);
+    return 'reused';
+  }
+  const data = (await client.git.getBlob({ owner: blob.owner, repo: blob.repo, file_sha: blob.sha })).data;
+  await writeFile(target, Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'));
+  return 'downloaded';
 }

@@ -8,13 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parseDocument } from 'yaml';
 import { DEFAULT_CONFIG_FILE, type EfsDrConfig, loadConfig } from './config.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { toVolume } from './naming.ts';
 import { errorMessage, type Problem } from './problem.ts';
 import { loadTemplates, type ManifestTemplates, type RenderedManifests, renderManifests } from './render.ts';
 import { readVolumeRequests, type SourceLocation, toPosix, type VolumeRequestSet } from './request.ts';
+import { loadYamlDocuments } from './yaml-document.ts';
 
 export interface ConfigSide {
   config: EfsDrConfig;
@@ -99,14 +99,24 @@ export function planConfigChange(options: {
       const templates = key === 'templates' ? after.templates : before.templates;
       const parsed = options.baseRequests.requests.find((r) => r.source === first.source);
       if (!parsed) return false;
-      return judge(parsed, before, { config, templates }, efsHost).effect === 'refused';
+      return judgeWithFields(parsed, before, { config, templates }, efsHost).entry.effect === 'refused';
     });
     const keys = causes.length > 0 ? causes : candidates;
     if (keys.length > 0) {
-      const lines = keyLines(options.configText);
+      const doc =
+        options.configText === undefined
+          ? undefined
+          : loadYamlDocuments(options.configFile, options.configText).documents[0];
       for (const key of keys) {
-        const line = lines.get(key) ?? 0;
-        problems.push({ file: options.configFile, line, column: line > 0 ? 1 : 0, field: key, message });
+        problems.push(
+          doc?.problem([key], message, 'key') ?? {
+            file: options.configFile,
+            line: 0,
+            column: 0,
+            field: key,
+            message,
+          },
+        );
       }
     } else {
       // The config is the same: the template files' content changed.
@@ -122,15 +132,6 @@ export function planConfigChange(options: {
 
 type ParsedRequest = VolumeRequestSet['requests'][number];
 type Change = { kind: 'PersistentVolume' | 'PersistentVolumeClaim'; f: string };
-
-function judge(
-  parsed: ParsedRequest,
-  before: ConfigSide,
-  after: ConfigSide,
-  efsHost: string,
-): ConfigChangeEntry {
-  return judgeWithFields(parsed, before, after, efsHost).entry;
-}
 
 /** One provisioned request rendered both ways, and what the difference means on a live cluster. */
 function judgeWithFields(
@@ -219,22 +220,6 @@ function changedConfigKeys(a: EfsDrConfig, b: EfsDrConfig): string[] {
   return [...keys]
     .filter((k) => !isDeepStrictEqual(a[k as keyof EfsDrConfig], b[k as keyof EfsDrConfig]))
     .sort();
-}
-
-/** Line of each top-level key in a YAML text. */
-function keyLines(text: string | undefined): Map<string, number> {
-  const lines = new Map<string, number>();
-  if (text === undefined) return lines;
-  const doc = parseDocument(text);
-  const contents = doc.contents as {
-    items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }>;
-  } | null;
-  for (const item of contents?.items ?? []) {
-    const key = item.key;
-    if (typeof key?.value !== 'string' || !key.range) continue;
-    lines.set(key.value, text.slice(0, key.range[0]).split('\n').length);
-  }
-  return lines;
 }
 
 /**
